@@ -1,0 +1,108 @@
+"""Cost functions C and their gradients ∇_a C with respect to the output a^L.
+
+The text makes two assumptions about the cost: it is an average of per-sample
+costs, C = (1/n) Σ_x C_x, and each C_x is a function of the output activations
+a^L only (y is a fixed parameter). Those are all backpropagation needs: BP1
+uses ∇_a C and nothing else, so another cost plugs in by providing ``fn`` and
+``nabla_a``.
+
+Arrays hold one sample per column: ``a`` and ``y`` have shape ``(n_L, m)``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+Array = np.ndarray
+
+
+class Cost(Protocol):
+    """What BP1 and training need from a cost."""
+
+    name: str
+
+    def fn(self, a: Array, y: Array) -> float:
+        """The cost C, averaged over the m columns of ``a`` and ``y``."""
+        ...
+
+    def nabla_a(self, a: Array, y: Array) -> Array:
+        """∇_a C_x for every sample x, one column per sample."""
+        ...
+
+
+class QuadraticCost:
+    """The quadratic cost C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖²."""
+
+    name = "quadratic"
+
+    @staticmethod
+    def fn(a: Array, y: Array) -> float:
+        """C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖², n the number of columns."""
+        return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
+
+    @staticmethod
+    def nabla_a(a: Array, y: Array) -> Array:
+        """∇_a C_x = a^L − y, from C_x = ½ Σ_j (y_j − a_j^L)²."""
+        return a - y
+
+    def __repr__(self) -> str:
+        return "QuadraticCost()"
+
+
+class CrossEntropyCost:
+    """The cross-entropy cost C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
+
+    Meant for outputs in (0, 1), such as sigmoid outputs, and targets in [0, 1].
+    """
+
+    name = "cross-entropy"
+
+    @staticmethod
+    def fn(a: Array, y: Array) -> float:
+        """C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
+
+        An output that rounded to exactly 0 or 1 is read as the smallest
+        positive float instead, so the logarithm stays finite and silent.
+        """
+        tiny = np.finfo(a.dtype).tiny
+        log_a = np.log(np.maximum(a, tiny))
+        log_1_minus_a = np.log(np.maximum(1.0 - a, tiny))
+        return -float(np.sum(y * log_a + (1.0 - y) * log_1_minus_a)) / a.shape[1]
+
+    @staticmethod
+    def nabla_a(a: Array, y: Array) -> Array:
+        """∇_a C_x = (a − y) / (a (1 − a)), element by element.
+
+        The denominator is kept at least the smallest positive float, so a
+        saturated output gives a large finite gradient rather than a division
+        by zero.
+        """
+        tiny = np.finfo(a.dtype).tiny
+        return (a - y) / np.maximum(a * (1.0 - a), tiny)
+
+    def __repr__(self) -> str:
+        return "CrossEntropyCost()"
+
+
+COSTS: dict[str, Cost] = {
+    "quadratic": QuadraticCost(),
+    "cross-entropy": CrossEntropyCost(),
+}
+
+
+def get_cost(cost: str | Cost) -> Cost:
+    """Return the cost named ``cost`` (or ``cost`` itself, if it is an object)."""
+    if isinstance(cost, str):
+        if cost in COSTS:
+            return COSTS[cost]
+        raise ValueError(
+            f"cost must be one of {sorted(COSTS)} or a cost object, got {cost!r}"
+        )
+    if callable(getattr(cost, "fn", None)) and callable(getattr(cost, "nabla_a", None)):
+        return cost
+    raise TypeError(
+        f"cost must be a name in {sorted(COSTS)} or an object with fn(a, y) and "
+        f"nabla_a(a, y) methods, got {cost!r}"
+    )

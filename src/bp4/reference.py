@@ -1,0 +1,140 @@
+"""The text's algorithm, one sample at a time and one component at a time.
+
+Slow on purpose: every sum is an explicit loop over j and k, exactly as the
+component forms of the equations are written, so that it can serve as the
+oracle the tests compare the matrix code against.
+
+1. Input x: set a^1 = x.
+2. Feedforward: for l = 2, …, L, z^l_j = Σ_k w^l_{jk} a^{l-1}_k + b^l_j, a^l_j = σ(z^l_j).
+3. Output error: δ^L_j = ∂C/∂a^L_j σ'(z^L_j).                          (BP1)
+4. Backpropagate: for l = L−1, …, 2, δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j).  (BP2)
+5. Output: ∂C/∂b^l_j = δ^l_j and ∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j.        (BP3, BP4)
+
+The gradient of C = (1/n) Σ_x C_x is the average of the per-sample gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import Activation
+from .backprop import backward
+from .cost import Cost
+from .forward import forward
+
+Array = np.ndarray
+
+
+def forward_sample(
+    weights: Sequence[Array], biases: Sequence[Array], x: Array, activation: Activation
+) -> tuple[list[Array], list[Array]]:
+    """Steps 1–2 for one sample ``x`` of shape (n_1,): every z^l and a^l, component-wise."""
+    a = np.array(x, dtype=float)
+    zs: list[Array] = []
+    activations = [a]
+    for w, b in zip(weights, biases):
+        n_out, n_in = w.shape
+        z = np.zeros(n_out)
+        for j in range(n_out):
+            z[j] = b[j, 0]
+            for k in range(n_in):
+                z[j] += w[j, k] * a[k]
+        a = np.array([activation.fn(z[j]) for j in range(n_out)])
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def backprop_sample(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    x: Array,
+    y: Array,
+    activation: Activation,
+    cost: Cost,
+) -> tuple[list[Array], list[Array]]:
+    """Steps 1–5 for one sample: ∂C_x/∂w^l and ∂C_x/∂b^l, component by component."""
+    zs, activations = forward_sample(weights, biases, x, activation)
+    L = len(weights) + 1  # layers, input layer counted; weights[l - 2] is w^l
+    nabla_a = cost.nabla_a(activations[-1][:, None], np.asarray(y, float)[:, None])[
+        :, 0
+    ]
+
+    delta: dict[int, Array] = {}
+    n_L = weights[-1].shape[0]
+    delta[L] = np.array(
+        [nabla_a[j] * activation.prime(zs[-1][j]) for j in range(n_L)]  # BP1
+    )
+    for l in range(L - 1, 1, -1):
+        w_next = weights[l - 1]  # w^{l+1}
+        z = zs[l - 2]  # z^l
+        d = np.zeros(len(z))
+        for j in range(len(z)):
+            total = 0.0
+            for k in range(w_next.shape[0]):
+                total += w_next[k, j] * delta[l + 1][k]
+            d[j] = total * activation.prime(z[j])  # BP2
+        delta[l] = d
+
+    nabla_w: list[Array] = []
+    nabla_b: list[Array] = []
+    for l in range(2, L + 1):
+        a_prev = activations[l - 2]  # a^{l-1}
+        n_out, n_in = weights[l - 2].shape
+        gw = np.zeros((n_out, n_in))
+        gb = np.zeros((n_out, 1))
+        for j in range(n_out):
+            gb[j, 0] = delta[l][j]  # BP3
+            for k in range(n_in):
+                gw[j, k] = a_prev[k] * delta[l][j]  # BP4
+        nabla_w.append(gw)
+        nabla_b.append(gb)
+    return nabla_w, nabla_b
+
+
+def backprop(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    X: Array,
+    Y: Array,
+    activation: Activation,
+    cost: Cost,
+) -> tuple[list[Array], list[Array]]:
+    """The batch gradient as the mean of :func:`backprop_sample` over the columns."""
+    m = X.shape[1]
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    for i in range(m):
+        gw, gb = backprop_sample(weights, biases, X[:, i], Y[:, i], activation, cost)
+        for layer in range(len(weights)):
+            nabla_w[layer] += gw[layer]
+            nabla_b[layer] += gb[layer]
+    return [g / m for g in nabla_w], [g / m for g in nabla_b]
+
+
+def backprop_per_sample(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    X: Array,
+    Y: Array,
+    activation: Activation,
+    cost: Cost,
+) -> tuple[list[Array], list[Array]]:
+    """The batch gradient with one matrix-vector backward pass per sample.
+
+    The vector equations applied to one column at a time and summed: the form
+    the text's algorithm takes before it is made "fully matrix-based", and the
+    baseline the matrix form is timed against.
+    """
+    m = X.shape[1]
+    nabla_w = [np.zeros_like(w) for w in weights]
+    nabla_b = [np.zeros_like(b) for b in biases]
+    for i in range(m):
+        zs, activations = forward(weights, biases, X[:, i : i + 1], activation)
+        gw, gb = backward(weights, zs, activations, Y[:, i : i + 1], activation, cost)
+        for layer in range(len(weights)):
+            nabla_w[layer] += gw[layer]
+            nabla_b[layer] += gb[layer]
+    return [g / m for g in nabla_w], [g / m for g in nabla_b]

@@ -1,0 +1,115 @@
+"""Checks on what users pass in, each failing early with a message that names
+the argument, what it got and what it expects: never a silent broadcast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def as_real_array(value: Any, name: str, dtype: np.dtype | type) -> Array:
+    """``value`` as an array of ``dtype``; reject text, objects, complex, NaN and ±inf."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {arr.dtype}"
+        )
+    arr = arr.astype(dtype, copy=False)
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} is empty (shape {arr.shape}); pass at least one sample"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def check_inputs(X: Any, n_in: int, dtype: np.dtype | type, name: str = "X") -> Array:
+    """A batch of inputs, one sample per column: shape (n_1, m)."""
+    X = as_real_array(X, name, dtype)
+    if X.ndim == 1 and X.shape[0] == n_in:
+        raise ValueError(
+            f"{name} has shape {X.shape}, a single sample as a 1-D array; bp4 wants "
+            f"samples as columns, shape ({n_in}, m): pass {name}.reshape(-1, 1)"
+        )
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape ({n_in}, m), samples as columns; "
+            f"got shape {X.shape}"
+        )
+    if X.shape[0] != n_in:
+        hint = (
+            f"; it looks transposed: pass {name}.T"
+            if X.shape[1] == n_in
+            else f"; the network's input layer has {n_in} neurons"
+        )
+        raise ValueError(
+            f"{name} has shape {X.shape} but the network expects ({n_in}, m), "
+            f"one sample per column{hint}"
+        )
+    return X
+
+
+def check_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
+    """Integer class labels of shape (m,), each in 0 … n_classes − 1."""
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError(f"{name} must hold integer class labels, got non-integers")
+        y = y.astype(np.int64)
+    elif y.dtype.kind not in "biu":
+        raise TypeError(
+            f"{name} must hold integer class labels, got an array of dtype {y.dtype}"
+        )
+    if y.shape != (m,):
+        raise ValueError(
+            f"{name} has shape {y.shape}; expected ({m},), one label per sample"
+        )
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(
+            f"{name} has labels from {y.min()} to {y.max()}; expected labels in "
+            f"0 … {n_classes - 1} for an output layer of {n_classes} neurons"
+        )
+    return y.astype(np.int64, copy=False)
+
+
+def check_targets(
+    Y: Any, n_out: int, m: int, dtype: np.dtype | type, name: str = "Y"
+) -> Array:
+    """Targets as a matrix of shape (n_L, m): one-hot or real-valued columns.
+
+    Integer labels of shape (m,) are accepted too and turned into one-hot
+    columns, once, here.
+    """
+    arr = np.asarray(Y)
+    if arr.ndim == 1:
+        labels = check_labels(arr, n_out, m, name)
+        one_hot = np.zeros((n_out, m), dtype=dtype)
+        one_hot[labels, np.arange(m)] = 1.0
+        return one_hot
+    arr = as_real_array(arr, name, dtype)
+    if arr.shape != (n_out, m):
+        hint = (
+            f"; it looks transposed: pass {name}.T" if arr.shape == (m, n_out) else ""
+        )
+        raise ValueError(
+            f"{name} has shape {arr.shape}; expected ({n_out}, {m}), one target column "
+            f"per sample (or integer labels of shape ({m},)){hint}"
+        )
+    return arr
+
+
+def class_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
+    """Class labels of shape (m,) from integer labels or from one-hot columns."""
+    arr = np.asarray(y)
+    if arr.ndim == 2:
+        if arr.shape != (n_classes, m):
+            raise ValueError(
+                f"{name} has shape {arr.shape}; expected labels of shape ({m},) or "
+                f"one-hot columns of shape ({n_classes}, {m})"
+            )
+        return np.argmax(arr, axis=0)
+    return check_labels(arr, n_classes, m, name)
