@@ -191,3 +191,11 @@ class TestBadInput:
             self.net.sgd(np.zeros((4, 2)), np.array([0, 1]), 1, 0, 1.0)
         with pytest.raises(ValueError, match="epochs must be an integer >= 0, got -1"):
             self.net.sgd(np.zeros((4, 2)), np.array([0, 1]), -1, 1, 1.0)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_inputs_are_refused(bad):
+    X = np.ones((4, 3))
+    X[2, 1] = bad
+    with pytest.raises(ValueError, match="X contains NaN or infinite values"):
+        TestBadInput.net.feedforward(X)

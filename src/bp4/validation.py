@@ -22,7 +22,9 @@ def as_real_array(value: Any, name: str, dtype: np.dtype | type) -> Array:
         raise ValueError(
             f"{name} is empty (shape {arr.shape}); pass at least one sample"
         )
-    if not np.all(np.isfinite(arr)):
+    # min and max propagate NaN and reach ±inf without the temporary boolean
+    # array np.isfinite(arr) would allocate (39 MB for 50,000 MNIST images).
+    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr
 
