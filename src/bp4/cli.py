@@ -56,8 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 def format_epoch(record: EpochRecord) -> str:
     """``Epoch 12: 438 / 450 (97.3%)  cost 0.0123  0.04 s``."""
     score = ""
-    if record.correct is not None:
-        score = f" {record.correct} / {record.total} ({100 * record.accuracy:.1f}%) "
+    if record.accuracy is not None:
+        percent = 100 * record.accuracy
+        score = f" {record.correct} / {record.total} ({percent:.1f}%) "
     return (
         f"Epoch {record.epoch}:{score} cost {record.cost:.4f}  {record.seconds:.2f} s"
     )
@@ -95,7 +96,7 @@ def run_train(args: argparse.Namespace) -> int:
         last, best = history[-1], max(history, key=lambda r: r.correct or 0)
         print(
             f"Done in {elapsed:.1f} s: final test accuracy {last.correct} / {last.total} "
-            f"({100 * last.accuracy:.1f}%), best {100 * best.accuracy:.1f}% at epoch "
+            f"({last.accuracy:.1%}), best {best.accuracy:.1%} at epoch "
             f"{best.epoch}"
         )
     return 0
