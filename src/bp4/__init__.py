@@ -16,6 +16,7 @@ from .backprop import (
 )
 from .cost import CrossEntropyCost, QuadraticCost
 from .datasets import load_digits
+from .explain import Walkthrough, explain, format_walkthrough
 from .forward import feedforward, forward
 from .gradcheck import gradient_check
 from .network import EpochRecord, Network
@@ -26,6 +27,7 @@ __all__ = [
     "RELU",
     "SIGMOID",
     "TANH",
+    "Walkthrough",
     "Activation",
     "CrossEntropyCost",
     "EpochRecord",
@@ -33,7 +35,9 @@ __all__ = [
     "QuadraticCost",
     "backward",
     "bias_gradient",
+    "explain",
     "feedforward",
+    "format_walkthrough",
     "forward",
     "gradient_check",
     "hidden_error",
