@@ -8,7 +8,7 @@ from conftest import PAIRINGS
 
 import bp4
 from bp4 import reference
-from bp4.cli import main
+from bp4.cli import gradcheck_reading, main
 from bp4.explain import explain, format_walkthrough
 from bp4.gradcheck import numerical_gradient
 
@@ -168,6 +168,14 @@ def test_gradcheck_command_finds_a_broken_bp2(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert re.search(r"^l = 2 .* wrong$", out, re.M)
     assert re.search(r"^l = 3 .* good$", out, re.M)
+
+
+@pytest.mark.parametrize(
+    "error, reading",
+    [(3e-11, "good"), (9.9e-8, "good"), (1e-6, "suspicious"), (0.5, "wrong")],
+)
+def test_gradcheck_reading(error, reading):
+    assert gradcheck_reading(error) == reading
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,9 @@ def add_gradcheck_command(commands: argparse._SubParsersAction) -> None:
         help="check backpropagation's gradient against finite differences",
         description="Compare the gradient from BP1-BP4 with finite differences on a "
         "random network and a batch of random samples, and print each layer's "
-        "largest relative error. Exit status 1 if any layer's gradient is wrong.",
+        "largest relative error. Exit status 1 if any layer's gradient is wrong. "
+        "(With relu, a finite difference across the kink at z = 0 measures neither "
+        "side's slope; if a layer reads suspicious, try another --seed.)",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     gradcheck.add_argument(
