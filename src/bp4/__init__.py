@@ -16,6 +16,7 @@ from .backprop import (
 )
 from .cost import CrossEntropyCost, QuadraticCost
 from .datasets import load_digits
+from .explain import Walkthrough, explain, format_walkthrough
 from .forward import feedforward, forward
 from .gradcheck import gradient_check
 from .network import EpochRecord, Network
@@ -31,9 +32,12 @@ __all__ = [
     "EpochRecord",
     "Network",
     "QuadraticCost",
+    "Walkthrough",
     "backward",
     "bias_gradient",
+    "explain",
     "feedforward",
+    "format_walkthrough",
     "forward",
     "gradient_check",
     "hidden_error",
