@@ -9,8 +9,8 @@ from conftest import PAIRINGS
 import bp4
 from bp4 import reference
 from bp4.cli import gradcheck_reading, main
-from bp4.explain import explain, format_walkthrough
 from bp4.gradcheck import numerical_gradient
+from bp4.walkthrough import explain, format_walkthrough
 
 SHAPES = [[2, 3, 2], [2, 1], [3, 4, 2, 1], [1, 5, 5, 3]]
 WALKS = [

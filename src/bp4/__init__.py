@@ -16,10 +16,10 @@ from .backprop import (
 )
 from .cost import CrossEntropyCost, QuadraticCost
 from .datasets import load_digits
-from .explain import Walkthrough, explain, format_walkthrough
-from .forward import feedforward, forward
+from .forward import feedforward
 from .gradcheck import gradient_check
 from .network import EpochRecord, Network
+from .walkthrough import Walkthrough, explain, format_walkthrough
 
 __version__ = "0.1.0"
 
@@ -38,7 +38,6 @@ __all__ = [
     "explain",
     "feedforward",
     "format_walkthrough",
-    "forward",
     "gradient_check",
     "hidden_error",
     "load_digits",

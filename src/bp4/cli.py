@@ -81,7 +81,7 @@ def add_explain_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from .explain import explain, format_walkthrough
+    from .walkthrough import explain, format_walkthrough
 
     walk = explain(args.sizes, args.seed, args.activation, args.cost)
     print(format_walkthrough(walk))
