@@ -110,11 +110,15 @@ def load_network(path: PathLike, cls: type[Network] | None = None) -> Network:
 
         cls = Network
     path = os.fspath(path)
+    # Opened here rather than by np.load, which leaves the file open when it
+    # is not a valid zip archive.
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open(path, "rb") as f:
+            data = np.load(f, allow_pickle=False)
             if not isinstance(data, np.lib.npyio.NpzFile):
                 raise ValueError("it holds a single array, not an .npz archive")
-            arrays = {key: data[key] for key in data.files}
+            with data:
+                arrays = {key: data[key] for key in data.files}
     except (ValueError, EOFError, zipfile.BadZipFile) as error:
         # np.load says "pickled data" for any file it does not recognise.
         raise ValueError(
