@@ -114,13 +114,14 @@ def load_network(path: PathLike, cls: type[Network] | None = None) -> Network:
     # is not a valid zip archive.
     try:
         with open(path, "rb") as f:
-            data = np.load(f, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single array, not an .npz archive")
-            with data:
+            # np.load would call any other file "pickled data" and suggest
+            # allow_pickle=True, which a network file never needs.
+            if not f.read(4).startswith(b"PK"):
+                raise ValueError("it is not an .npz (zip) archive")
+            f.seek(0)
+            with np.load(f, allow_pickle=False) as data:
                 arrays = {key: data[key] for key in data.files}
     except (ValueError, EOFError, zipfile.BadZipFile) as error:
-        # np.load says "pickled data" for any file it does not recognise.
         raise ValueError(
             f"{path} is not a network saved by bp4: {error}".rstrip(".")
         ) from None
