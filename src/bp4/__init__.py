@@ -15,10 +15,10 @@ from .backprop import (
     weight_gradient,
 )
 from .cost import CrossEntropyCost, QuadraticCost
-from .datasets import load_digits
+from .datasets import load_digits, load_mnist
 from .forward import feedforward, forward
 from .gradcheck import gradient_check
-from .network import EpochRecord, Network
+from .network import EpochRecord, Network, TrainingDivergedError
 
 __version__ = "0.1.0"
 
@@ -31,6 +31,7 @@ __all__ = [
     "EpochRecord",
     "Network",
     "QuadraticCost",
+    "TrainingDivergedError",
     "backward",
     "bias_gradient",
     "feedforward",
@@ -38,6 +39,7 @@ __all__ = [
     "gradient_check",
     "hidden_error",
     "load_digits",
+    "load_mnist",
     "output_error",
     "weight_gradient",
 ]
