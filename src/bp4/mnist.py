@@ -327,7 +327,7 @@ def _download(url: str, target: Path, md5: str) -> None:
     fd, tmp = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".part"
     )
-    progress = _Progress(url)
+    progress = None
     try:
         with (
             os.fdopen(fd, "wb") as f,
@@ -335,7 +335,7 @@ def _download(url: str, target: Path, md5: str) -> None:
         ):
             length = response.headers.get("Content-Length", "")
             total = int(length) if length.isdigit() else None
-            progress.total = total
+            progress = _Progress(url, total)
             digest = hashlib.md5(usedforsecurity=False)
             received = 0
             while chunk := response.read(CHUNK):
@@ -355,11 +355,13 @@ def _download(url: str, target: Path, md5: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException as error:
-        progress.finish(f"failed: {_reason(error)}")
+        if progress is not None:
+            progress.finish(f"failed: {_reason(error)}")
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    progress.finish(f"{received / 1e6:.1f} MB, MD5 verified")
+    if progress is not None:
+        progress.finish(f"{received / 1e6:.1f} MB, MD5 verified")
 
 
 def _reason(error: BaseException) -> str:
@@ -370,8 +372,8 @@ def _reason(error: BaseException) -> str:
 class _Progress:
     """``Downloading URL:  42% of 9.9 MB`` on stderr, the line rewritten in place."""
 
-    def __init__(self, url: str) -> None:
-        self.url, self.total, self.shown, self.width = url, None, -1, 0
+    def __init__(self, url: str, total: int | None) -> None:
+        self.url, self.total, self.shown, self.width = url, total, -1, 0
         self._show(f"Downloading {url}")
 
     def update(self, received: int) -> None:
