@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .activations import ACTIVATIONS
 from .cost import COSTS
@@ -30,6 +31,13 @@ EXIT_STATUS = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block), as bp4's own are."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+
+
 class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except None (which the help text explains)."""
 
@@ -40,7 +48,7 @@ class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bp4",
         description="Backpropagation's four equations, BP1-BP4, in NumPy.",
         epilog=EXIT_STATUS,
