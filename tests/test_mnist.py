@@ -3,6 +3,7 @@ and downloads from a local HTTP server (never the internet)."""
 
 import gzip
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -325,8 +326,8 @@ def test_only_missing_files_are_downloaded(tmp_path, arrays, served, monkeypatch
     [
         ("checksum", r"checksum mismatch: MD5 [0-9a-f]{32}, expected [0-9a-f]{32}"),
         ("truncated", r"the download was cut short: \d+ of \d+ bytes"),
-        ("reset", r"(Connection reset|cut short)"),
-        ("404", r"HTTP Error 404"),
+        ("reset", r".*(Connection reset|cut short)"),
+        ("404", None),
     ],
 )
 def test_a_bad_mirror_is_skipped_for_the_next(
@@ -350,11 +351,12 @@ def test_a_bad_mirror_is_skipped_for_the_next(
     assert sorted(os.listdir(tmp_path)) == sorted(files)
     assert (tmp_path / name).read_bytes() == files[name]
     # A failure once the download has started is shown; a refusal (404) is not.
-    failed = f"{bad.url}{name}: failed" in capsys.readouterr().err
-    assert failed == (fault != "404")
+    err = capsys.readouterr().err
+    shown = re.search(rf"{re.escape(bad.url + name)}: failed: {reason}", err)
+    assert bool(shown) == (fault != "404")
 
 
-@pytest.mark.parametrize("fault", ["checksum", "truncated", "reset", "hang"])
+@pytest.mark.parametrize("fault", ["checksum", "truncated", "reset", "hang", "404"])
 def test_a_bad_download_leaves_nothing_and_says_why(
     tmp_path, served, monkeypatch, fault
 ):
@@ -372,6 +374,7 @@ def test_a_bad_download_leaves_nothing_and_says_why(
         "truncated": r"cut short",
         "reset": r"(Connection reset|cut short)",
         "hang": r"timed out",
+        "404": r"Not Found",
     }[fault]
     with pytest.raises(MnistUnavailableError, match=rf"{name}: .*{reason}") as info:
         load_mnist(tmp_path)
