@@ -194,6 +194,10 @@ def saved(tmp_path):
         ({"w4": np.zeros((2, 3))}, r"arrays \['w4'\] that a network of sizes"),
         ({"sizes": np.array([4, 5])}, r"arrays \['b3', 'w3'\] that a network"),
         ({"sizes": np.array([4, 6, 3])}, r"w2 has shape \(5, 4\); expected \(6, 4\)"),
+        (
+            {"sizes": np.array([4, 10**9, 3])},
+            r"w2 has shape \(5, 4\); expected \(1000000000, 4\)",
+        ),
         ({"sizes": np.array([4.0, 5, 3])}, r"'sizes' must be a 1-D array of integers"),
         ({"sizes": np.array([4, 0, 3])}, r"sizes must list at least two layers"),
         ({"activation": np.array("softsign")}, r"activation must be one of .*softsign"),

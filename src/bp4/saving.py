@@ -166,9 +166,29 @@ def _network_from_arrays(
         raise ValueError(
             f"{path}: 'dtype' is {dtype_name!r}; expected a floating-point type"
         )
+    n = [int(k) for k in sizes]
+    weights, biases = [], []
+    if len(n) >= 2 and min(n) >= 1:  # else the Network below says what is wrong
+        # Every shape is checked against sizes before the Network is built, so
+        # a damaged sizes array cannot make it allocate absurd weight matrices.
+        for l in range(2, len(n) + 1):
+            w, b = _get(arrays, f"w{l}", path), _get(arrays, f"b{l}", path)
+            _check_parameter(w, f"w{l}", (n[l - 1], n[l - 2]), dtype, path)
+            _check_parameter(b, f"b{l}", (n[l - 1], 1), dtype, path)
+            weights.append(w)
+            biases.append(b)
+        expected = {"format", "format_version", "sizes", "activation", "cost"}
+        expected |= {"init", "dtype", "rng_state"}
+        expected |= {f"{kind}{l}" for l in range(2, len(n) + 1) for kind in "wb"}
+        unexpected = sorted(set(arrays) - expected)
+        if unexpected:
+            raise ValueError(
+                f"{path} has arrays {unexpected} that a network of sizes {n} "
+                f"does not have"
+            )
     try:
         net = cls(
-            [int(n) for n in sizes],
+            n,
             activation=text("activation"),
             cost=text("cost"),
             init=text("init"),
@@ -176,23 +196,6 @@ def _network_from_arrays(
         )
     except (ValueError, TypeError) as error:
         raise ValueError(f"{path}: {error}") from None
-
-    expected = {"format", "format_version", "sizes", "activation", "cost"}
-    expected |= {"init", "dtype", "rng_state"}
-    weights, biases = [], []
-    for l in range(2, net.num_layers + 1):
-        w, b = _get(arrays, f"w{l}", path), _get(arrays, f"b{l}", path)
-        _check_parameter(w, f"w{l}", (net.sizes[l - 1], net.sizes[l - 2]), dtype, path)
-        _check_parameter(b, f"b{l}", (net.sizes[l - 1], 1), dtype, path)
-        weights.append(w)
-        biases.append(b)
-        expected |= {f"w{l}", f"b{l}"}
-    unexpected = sorted(set(arrays) - expected)
-    if unexpected:
-        raise ValueError(
-            f"{path} has arrays {unexpected} that a network of sizes {net.sizes} "
-            f"does not have"
-        )
     net.weights, net.biases = weights, biases
     try:
         net.rng.bit_generator.state = json.loads(text("rng_state"))
