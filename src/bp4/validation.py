@@ -145,8 +145,9 @@ def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
     """Targets inside the cost's ``target_range``, if it declares one.
 
     The cross-entropy cost −[y ln a + (1 − y) ln(1 − a)] is a cost only for
-    y in [0, 1]; outside it, its minimum is no longer at a = y. Real-valued
-    targets are legitimate with the quadratic cost, which declares no range.
+    y in [0, 1]: for y > 1 it falls without bound as a → 1 (for y < 0, as
+    a → 0). Real-valued targets are legitimate with the quadratic cost, which
+    declares no range.
     """
     target_range = getattr(cost, "target_range", None)
     if target_range is None:
