@@ -226,12 +226,14 @@ def test_empty_files(tmp_path, arrays):
         ({"validation": True}, TypeError, r"validation must be a number .*got True"),
         ({"dtype": np.int64}, TypeError, r"dtype must be a floating-point type"),
         ({"dtype": "nonsense"}, TypeError, r"dtype must be .*got 'nonsense'"),
+        ({"path": 3}, TypeError, r"path must be a folder name or None, got 3"),
     ],
 )
 def test_bad_arguments(tmp_path, arrays, kwargs, error, message):
     write_mnist(tmp_path, arrays)
+    kwargs = {"path": tmp_path, "validation": 2} | kwargs
     with pytest.raises(error, match=message):
-        load_mnist(tmp_path, download=False, **({"validation": 2} | kwargs))
+        load_mnist(download=False, **kwargs)
 
 
 # -- missing files ---------------------------------------------------------------------

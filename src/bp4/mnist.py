@@ -129,6 +129,8 @@ def load_mnist(
         )
     if validation < 0:
         raise ValueError(f"validation must be >= 0, got {validation}")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder name or None, got {path!r}")
     directory = Path(path) if path is not None else default_data_dir()
     files = find_files(directory)
     missing = [name for name, found in files.items() if found is None]
