@@ -55,7 +55,7 @@ MIRRORS = [
     "https://storage.googleapis.com/cvdf-datasets/mnist/",  # TensorFlow's
 ]
 
-TIMEOUT = 30.0  # seconds to wait on a connection or a read before giving up
+TIMEOUT = 15.0  # seconds to wait on a connection or a read before giving up
 CHUNK = 1 << 16
 
 IMAGES_MAGIC = 2051  # 0x00000803
