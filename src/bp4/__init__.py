@@ -15,10 +15,10 @@ from .backprop import (
     weight_gradient,
 )
 from .cost import CrossEntropyCost, QuadraticCost
-from .datasets import load_digits
+from .datasets import load_digits, load_mnist
 from .forward import feedforward
 from .gradcheck import gradient_check
-from .network import EpochRecord, Network
+from .network import EpochRecord, Network, TrainingDivergedError
 from .walkthrough import Walkthrough, explain, format_walkthrough
 
 __version__ = "0.1.0"
@@ -32,6 +32,7 @@ __all__ = [
     "EpochRecord",
     "Network",
     "QuadraticCost",
+    "TrainingDivergedError",
     "Walkthrough",
     "backward",
     "bias_gradient",
@@ -41,6 +42,7 @@ __all__ = [
     "gradient_check",
     "hidden_error",
     "load_digits",
+    "load_mnist",
     "output_error",
     "weight_gradient",
 ]

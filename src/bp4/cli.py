@@ -1,27 +1,57 @@
 """bp4's command line: ``python -m bp4 train`` (or the ``bp4`` script).
 
-Every mistake in the arguments ends in a one-line message and exit status 2,
-argparse's convention, never a traceback.
+Every mistake in the arguments or the input ends in a one-line message and
+exit status 2, argparse's convention, never a traceback. A run that fails for
+another reason (MNIST unavailable, a file that cannot be read or written,
+training that diverged) ends in a one-line message and exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from .activations import ACTIVATIONS
 from .cost import COSTS
-from .datasets import load_digits
-from .network import INITS, EpochRecord, Network
+from .datasets import Dataset, MnistData, load_digits, load_mnist
+from .network import INITS, EpochRecord, Network, TrainingDivergedError
 
-DATASETS = {"digits": (load_digits, [64, 30, 10])}
+# name → (loader taking the --data-dir value, default sizes)
+DATASETS: dict[str, tuple[Callable[[str | None], Dataset | MnistData], list[int]]] = {
+    "digits": (lambda data_dir: load_digits(), [64, 30, 10]),
+    "mnist": (lambda data_dir: load_mnist(data_dir), [784, 30, 10]),
+}
+EXIT_STATUS = (
+    "exit status: 0 done; 1 the run failed (MNIST unavailable, a file unreadable, "
+    "training diverged); 2 bad arguments or bad input"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (no usage block), as bp4's own are."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
+
+
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except None (which the help text explains)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bp4", description="Backpropagation's four equations, BP1-BP4, in NumPy."
+    parser = _Parser(
+        prog="bp4",
+        description="Backpropagation's four equations, BP1-BP4, in NumPy.",
+        epilog=EXIT_STATUS,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     train = commands.add_parser(
@@ -29,19 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a network with mini-batch SGD",
         description="Train a network with mini-batch stochastic gradient descent "
         "and report the test accuracy after every epoch.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_DefaultsFormatter,
     )
-    train.add_argument("--dataset", choices=sorted(DATASETS), default="digits")
+    train.add_argument(
+        "--dataset",
+        choices=sorted(DATASETS),
+        default="digits",
+        help="digits: 8x8, shipped with bp4; mnist: 28x28, read from --data-dir",
+    )
     train.add_argument(
         "--sizes",
         type=int,
         nargs="+",
         metavar="N",
         help="layer widths [n_1 ... n_L]; the first and last must match the data "
-        "(default: 64 30 10 for digits)",
+        "(default: 64 30 10 for digits, 784 30 10 for mnist)",
     )
-    train.add_argument("--epochs", type=int, default=30)
-    train.add_argument("--batch-size", type=int, default=10)
+    train.add_argument("--epochs", type=int, default=30, help="passes over the data")
+    train.add_argument(
+        "--batch-size", type=int, default=10, help="samples per mini-batch"
+    )
     train.add_argument("--eta", type=float, default=3.0, help="learning rate η")
     train.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid")
     train.add_argument("--cost", choices=sorted(COSTS), default="quadratic")
@@ -49,9 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--seed", type=int, default=0, help="seed for weights and shuffling"
     )
+    _add_data_dir(train)
+    train.add_argument(
+        "--save",
+        metavar="FILE",
+        help="after each epoch, save the network to FILE (.npz) if its test "
+        "accuracy is the best so far: FILE ends up holding the best network of the "
+        "run, not the last (load it with bp4.Network.load)",
+    )
     train.set_defaults(run=run_train)
     add_explain_command(commands)
     add_gradcheck_command(commands)
+    _add_evaluate(commands)
     return parser
 
 
@@ -62,7 +108,7 @@ def add_explain_command(commands: argparse._SubParsersAction) -> None:
         description="Backpropagate one sample through a tiny network and print every "
         "quantity in order, under its equation: z^l and a^l, the cost, BP1, BP2, BP3, "
         "BP4, and finite-difference estimates beside backpropagation's values.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_DefaultsFormatter,
     )
     explain.add_argument(
         "--sizes",
@@ -97,7 +143,7 @@ def add_gradcheck_command(commands: argparse._SubParsersAction) -> None:
         "largest relative error. Exit status 1 if any layer's gradient is wrong. "
         "(With relu, a finite difference across the kink at z = 0 measures neither "
         "side's slope; if a layer reads suspicious, try another --seed.)",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_DefaultsFormatter,
     )
     gradcheck.add_argument(
         "--sizes",
@@ -161,6 +207,33 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     return 1 if gradcheck_reading(worst) == "wrong" else 0
 
 
+def _add_data_dir(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder holding the four MNIST files, downloaded there if missing "
+        "(default: $BP4_DATA, else the user cache folder + bp4/mnist)",
+    )
+
+
+def _add_evaluate(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="report the test accuracy of a saved network",
+        description="Load a network saved by 'bp4 train --save' (or Network.save) "
+        "and report how many test samples it classifies correctly.",
+        epilog=EXIT_STATUS,
+    )
+    evaluate.add_argument("file", metavar="FILE", help="the saved network (.npz)")
+    evaluate.add_argument(
+        "--dataset",
+        choices=sorted(DATASETS),
+        help="default: the one whose samples fit the network's input layer",
+    )
+    _add_data_dir(evaluate)
+    evaluate.set_defaults(run=run_evaluate)
+
+
 def format_epoch(record: EpochRecord) -> str:
     """``Epoch 12: 438 / 450 (97.3%)  cost 0.0123  0.04 s``."""
     score = ""
@@ -172,9 +245,27 @@ def format_epoch(record: EpochRecord) -> str:
     )
 
 
+def load_dataset(name: str, data_dir: str | None) -> Dataset | MnistData:
+    """The data set called ``name``; ``data_dir`` is where MNIST is kept."""
+    if data_dir is not None and name != "mnist":
+        raise ValueError(f"--data-dir applies to --dataset mnist only, not {name}")
+    return DATASETS[name][0](data_dir)
+
+
+def check_save_path(path: str) -> None:
+    """Fail before training, not after the first epoch, if FILE cannot be written."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise ValueError(f"--save {path}: the directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise ValueError(f"--save {path}: that is a directory, not a file name")
+
+
 def run_train(args: argparse.Namespace) -> int:
-    load, default_sizes = DATASETS[args.dataset]
-    data = load()
+    if args.save is not None:
+        check_save_path(args.save)
+    default_sizes = DATASETS[args.dataset][1]
+    data = load_dataset(args.dataset, args.data_dir)
     sizes = args.sizes or default_sizes
     n_in, n_out = data.X_train.shape[0], int(data.y_train.max()) + 1
     if sizes[0] != n_in or sizes[-1] != n_out:
@@ -189,6 +280,14 @@ def run_train(args: argparse.Namespace) -> int:
         f"batch size {args.batch_size}, eta {args.eta:g}",
         flush=True,
     )
+    saved: list[EpochRecord] = []  # the epoch whose network is in --save FILE
+
+    def on_epoch(record: EpochRecord) -> None:
+        print(format_epoch(record), flush=True)
+        if args.save is not None and (not saved or record.correct > saved[0].correct):
+            net.save(args.save)
+            saved[:] = [record]
+
     start = time.perf_counter()
     history = net.sgd(
         data.X_train,
@@ -197,7 +296,7 @@ def run_train(args: argparse.Namespace) -> int:
         args.batch_size,
         args.eta,
         test=(data.X_test, data.y_test),
-        callback=lambda record: print(format_epoch(record), flush=True),
+        callback=on_epoch,
     )
     elapsed = time.perf_counter() - start
     if history:
@@ -207,6 +306,39 @@ def run_train(args: argparse.Namespace) -> int:
             f"({last.accuracy:.1%}), best {best.accuracy:.1%} at epoch "
             f"{best.epoch}"
         )
+    if saved:
+        print(
+            f"Saved the network of epoch {saved[0].epoch} "
+            f"({100 * saved[0].accuracy:.1f}% test accuracy) to {args.save}"
+        )
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    net = Network.load(args.file)
+    name = args.dataset
+    if name is None:
+        fits = [n for n, (_, sizes) in DATASETS.items() if sizes[0] == net.sizes[0]]
+        if not fits:
+            raise ValueError(
+                f"{args.file} holds a network with {net.sizes[0]} inputs; no data set "
+                f"has samples of that size ("
+                + ", ".join(f"{n}: {s[0]}" for n, (_, s) in DATASETS.items())
+                + ")"
+            )
+        name = fits[0]
+    data = load_dataset(name, args.data_dir)
+    n_in, n_out = data.X_test.shape[0], int(data.y_train.max()) + 1
+    if net.sizes[0] != n_in or net.sizes[-1] != n_out:
+        raise ValueError(
+            f"{args.file} holds a network of sizes {net.sizes}; {name} needs "
+            f"{n_in} inputs and {n_out} outputs"
+        )
+    correct, total = net.evaluate(data.X_test, data.y_test), data.X_test.shape[1]
+    print(
+        f"{args.file}: {net} classifies {correct} / {total} ({100 * correct / total:.1f}%)"
+        f" of the {name} test samples correctly"
+    )
     return 0
 
 
@@ -218,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except (ValueError, TypeError) as error:
         parser.exit(2, f"bp4 {args.command}: error: {error}\n")
+    except (OSError, TrainingDivergedError) as error:
+        parser.exit(1, f"bp4 {args.command}: error: {error}\n")
     return 2  # not reached: parser.exit raises SystemExit
 
 

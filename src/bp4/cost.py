@@ -54,10 +54,13 @@ class QuadraticCost:
 class CrossEntropyCost:
     """The cross-entropy cost C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
 
-    Meant for outputs in (0, 1), such as sigmoid outputs, and targets in [0, 1].
+    Meant for outputs in (0, 1), such as sigmoid outputs, and targets in [0, 1]:
+    for a target y outside [0, 1] it has no minimum (it falls without bound as
+    a approaches 0 or 1), so the network refuses such targets (``target_range``).
     """
 
     name = "cross-entropy"
+    target_range = (0.0, 1.0)
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:

@@ -6,6 +6,7 @@ z^l and a^l, :mod:`bp4.cost` for C and ∇_a C, :mod:`bp4.backprop` for BP1–BP
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,11 +18,29 @@ from . import backprop as bp
 from .activations import Activation, get_activation
 from .cost import Cost, get_cost
 from .forward import feedforward, forward
-from .validation import check_inputs, check_targets, class_labels
+from .saving import load_network, save_network
+from .validation import check_inputs, check_target_range, check_targets, class_labels
 
 Array = np.ndarray
 
 INITS = ("standard", "scaled")
+
+
+class TrainingDivergedError(FloatingPointError):
+    """:meth:`Network.sgd` stopped because the training cost became NaN or infinite.
+
+    ``record`` is the epoch that diverged; ``history`` the records of the
+    epochs before it, which were fine.
+    """
+
+    def __init__(self, record: EpochRecord, eta: float, history: list[EpochRecord]):
+        self.record = record
+        self.history = history
+        super().__init__(
+            f"training diverged at epoch {record.epoch}: the cost C became "
+            f"{record.cost} with eta = {eta:g}; try a smaller learning rate, "
+            f"such as eta = {eta / 10:g}"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,13 +87,11 @@ class Network:
         self.sizes = _check_sizes(sizes)
         self.activation = get_activation(activation)
         self.cost_function = get_cost(cost)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise TypeError(f"dtype must be a floating-point type, got {self.dtype}")
-        if init not in INITS:
+        self.dtype = _check_dtype(dtype)
+        if not isinstance(init, str) or init not in INITS:
             raise ValueError(f"init must be one of {list(INITS)}, got {init!r}")
         self.init = init
-        self.rng = np.random.default_rng(seed)
+        self.rng = _check_seed(seed)
         self.weights: list[Array] = []
         self.biases: list[Array] = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
@@ -95,6 +112,17 @@ class Network:
     def num_layers(self) -> int:
         """L, the number of layers, input layer counted."""
         return len(self.sizes)
+
+    # -- saving -----------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`."""
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Network:
+        """Read a network written by :meth:`save`, checking every shape."""
+        return load_network(path, cls)
 
     # -- the mathematics, delegated -------------------------------------------
 
@@ -139,6 +167,10 @@ class Network:
         X, Y = self._check_batch(X, Y)
         self._step(X, Y, _check_eta(eta))
 
+    # A diverging run overflows long before its cost is NaN; the check after
+    # each epoch reports it once, as TrainingDivergedError, rather than NumPy
+    # warning on every batch.
+    @np.errstate(over="ignore", invalid="ignore", divide="ignore")
     def sgd(
         self,
         X: Any,
@@ -157,7 +189,8 @@ class Network:
         After every epoch it records the training cost and, if ``test`` is an
         ``(X_test, y_test)`` pair, how many test samples are classified
         correctly; ``callback`` receives each record as it is made.
-        Returns the records, one per epoch.
+        Returns the records, one per epoch. If the cost becomes NaN or
+        infinite, raises :class:`TrainingDivergedError` naming the epoch.
         """
         X, Y = self._check_batch(X, Y)
         epochs = _check_count(epochs, "epochs", minimum=0)
@@ -187,6 +220,8 @@ class Network:
                 correct,
                 total,
             )
+            if not np.isfinite(record.cost):
+                raise TrainingDivergedError(record, eta, history)
             history.append(record)
             if callback is not None:
                 callback(record)
@@ -211,15 +246,18 @@ class Network:
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
         X = check_inputs(X, self.sizes[0], self.dtype)
         Y = check_targets(Y, self.sizes[-1], X.shape[1], self.dtype)
+        check_target_range(Y, self.cost_function)
         return X, Y
 
 
 def _check_sizes(sizes: Sequence[int]) -> list[int]:
     try:
+        if isinstance(sizes, (str, bytes)):
+            raise TypeError
         out = [int(n) for n in sizes]
     except (TypeError, ValueError):
         raise TypeError(
-            f"sizes must be a list of layer widths, got {sizes!r}"
+            f"sizes must be a list of layer widths, such as [64, 30, 10]; got {sizes!r}"
         ) from None
     if len(out) < 2 or any(n < 1 or n != s for n, s in zip(out, sizes)):
         raise ValueError(
@@ -239,8 +277,32 @@ def _check_count(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
+def _check_dtype(dtype: Any) -> np.dtype:
+    try:
+        out = np.dtype(dtype)
+    except TypeError:
+        out = None
+    if out is None or out.kind != "f":
+        raise TypeError(
+            f"dtype must be a floating-point type such as np.float64 or np.float32, "
+            f"got {dtype!r}"
+        )
+    return out
+
+
+def _check_seed(seed: Any) -> np.random.Generator:
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"seed must be None or a non-negative integer, got {seed!r}"
+        ) from None
+
+
 def _check_eta(eta: Any) -> float:
-    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.number)):
+    if isinstance(eta, bool) or not isinstance(
+        eta, (int, float, np.integer, np.floating)
+    ):
         raise TypeError(f"eta must be a positive finite number, got {eta!r}")
     if not np.isfinite(eta) or eta <= 0:
         raise ValueError(f"eta must be a positive finite number, got {eta!r}")

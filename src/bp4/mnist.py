@@ -1,0 +1,397 @@
+"""MNIST: 70,000 handwritten digits of 28×28 pixels, read from the four IDX files.
+
+:func:`load_mnist` looks for the files in a folder (``path``, else the cache
+folder ``$BP4_DATA`` or the platform's user cache + ``bp4/mnist``), under their
+standard names, uncompressed or ``.gz``, or with a dot before ``idx`` as some
+mirrors name them. Files that are missing are downloaded with the standard
+library from :data:`MIRRORS`, tried in turn, each checked against its known
+MD5 before it is renamed into place. The IDX format is read strictly: magic
+number, dimensions and exact length, so a truncated or damaged file is an
+error that names it, never a silently short data set.
+
+The IDX format (http://yann.lecun.com/exdb/mnist/): a big-endian header, the
+magic number 0x00000803 (2051: unsigned bytes, 3 dimensions) for images or
+0x00000801 (2049: unsigned bytes, 1 dimension) for labels, then one 32-bit
+size per dimension, then the bytes, row by row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import os
+import sys
+import tempfile
+import urllib.request
+import zlib
+from http.client import HTTPException
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+Array = np.ndarray
+
+# The four files, by role; downloads fetch NAME + ".gz".
+FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+# MD5 of each .gz file as the mirrors serve it.
+MD5 = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+# Tried in this order; each URL is a mirror + a file name.
+MIRRORS = [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",  # torchvision's
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",  # TensorFlow's
+]
+
+TIMEOUT = 15.0  # seconds to wait on a connection or a read before giving up
+CHUNK = 1 << 16
+
+IMAGES_MAGIC = 2051  # 0x00000803
+LABELS_MAGIC = 2049  # 0x00000801
+ROWS = COLS = 28
+
+
+class MnistUnavailableError(OSError):
+    """The MNIST files are not on disk and could not be downloaded."""
+
+
+class IdxFormatError(ValueError):
+    """An IDX file is truncated, damaged or not the file it should be."""
+
+
+class MnistData(NamedTuple):
+    """MNIST in bp4's layout: ``X_*`` of shape (784, m), Fortran order, pixels in
+    [0, 1]; ``y_*`` int64 labels 0 … 9 of shape (m,)."""
+
+    X_train: Array
+    y_train: Array
+    X_validation: Array
+    y_validation: Array
+    X_test: Array
+    y_test: Array
+
+
+def default_data_dir() -> Path:
+    """Where MNIST is kept: ``$BP4_DATA``, else the user cache folder + ``bp4/mnist``.
+
+    The user cache folder is ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux,
+    ``~/Library/Caches`` on macOS and ``%LOCALAPPDATA%`` on Windows.
+    """
+    if os.environ.get("BP4_DATA"):
+        return Path(os.environ["BP4_DATA"])
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "bp4" / "mnist"
+
+
+def load_mnist(
+    path: str | os.PathLike | None = None,
+    download: bool = True,
+    validation: int = 10_000,
+    dtype: np.dtype | type = np.float64,
+) -> MnistData:
+    """MNIST split as in the text: 50,000 training, 10,000 validation, 10,000 test.
+
+    The first 60,000 − ``validation`` training images are the training set,
+    the last ``validation`` the validation set (``validation=0`` keeps all
+    60,000 for training and leaves the validation set empty); the 10,000
+    ``t10k`` images are the test set. Columns are samples: ``X_train`` is
+    (784, 50000), in Fortran order so each image's pixels are contiguous,
+    with pixels scaled from 0 … 255 to [0, 1]; labels are int64.
+
+    Files are read from ``path`` if given, else from :func:`default_data_dir`;
+    missing ones are downloaded there if ``download`` is true. Raises
+    :class:`MnistUnavailableError` (an ``OSError``) when files are missing and
+    cannot be fetched, and :class:`IdxFormatError` (a ``ValueError``) naming
+    the file when one is damaged.
+    """
+    dtype = _check_dtype(dtype)
+    if isinstance(validation, bool) or not isinstance(validation, (int, np.integer)):
+        raise TypeError(
+            f"validation must be a number of training images to hold out, "
+            f"got {validation!r}"
+        )
+    if validation < 0:
+        raise ValueError(f"validation must be >= 0, got {validation}")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a folder name or None, got {path!r}")
+    directory = Path(path) if path is not None else default_data_dir()
+    files = find_files(directory)
+    missing = [name for name, found in files.items() if found is None]
+    if missing:
+        if not download:
+            raise MnistUnavailableError(_by_hand(directory, missing, "download=False"))
+        fetch(directory, missing)
+        files = find_files(directory)
+
+    train_images = read_idx(files[FILES["train_images"]], IMAGES_MAGIC)
+    train_labels = read_idx(files[FILES["train_labels"]], LABELS_MAGIC)
+    test_images = read_idx(files[FILES["test_images"]], IMAGES_MAGIC)
+    test_labels = read_idx(files[FILES["test_labels"]], LABELS_MAGIC)
+    _check_pair(train_images, train_labels, files, "train")
+    _check_pair(test_images, test_labels, files, "test")
+    n = len(train_labels)
+    if validation >= n:
+        raise ValueError(
+            f"validation must leave at least one training image: got {validation} "
+            f"but {files[FILES['train_images']]} holds {n}"
+        )
+
+    X_train_all = _scaled_columns(train_images, dtype)
+    X_test = _scaled_columns(test_images, dtype)
+    y_train_all = train_labels.astype(np.int64)
+    k = n - validation
+    return MnistData(
+        X_train_all[:, :k],
+        y_train_all[:k],
+        X_train_all[:, k:],
+        y_train_all[k:],
+        X_test,
+        test_labels.astype(np.int64),
+    )
+
+
+# -- finding and reading the files ---------------------------------------------------
+
+
+def candidates(name: str) -> list[str]:
+    """The file names ``name`` may have on disk, in the order they are tried."""
+    dotted = name.replace("-idx", ".idx")  # train-images.idx3-ubyte
+    return [name, name + ".gz", dotted, dotted + ".gz"]
+
+
+def find_files(directory: Path) -> dict[str, Path | None]:
+    """Each of the four standard names → the file found for it in ``directory``."""
+    found: dict[str, Path | None] = {}
+    for name in FILES.values():
+        found[name] = next(
+            (directory / c for c in candidates(name) if (directory / c).is_file()),
+            None,
+        )
+    return found
+
+
+def read_idx(path: Path, magic: int) -> Array:
+    """The uint8 contents of an IDX file: (n, 28, 28) read as (n, 784), or (n,).
+
+    Checks the magic number, the dimensions, the exact length and, for labels,
+    that every label is a digit 0 … 9.
+    """
+    data = _read_bytes(path)
+    kind = "images" if magic == IMAGES_MAGIC else "labels"
+    ndim = 3 if magic == IMAGES_MAGIC else 1
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise IdxFormatError(
+            f"{path} is {len(data)} bytes long, shorter than the {header}-byte "
+            f"header of an IDX file of {kind}: it is truncated"
+        )
+    found = int.from_bytes(data[:4], "big")
+    if found != magic:
+        other = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}.get(found)
+        hint = f" (that of a file of {other})" if other else ""
+        raise IdxFormatError(
+            f"{path} starts with magic number {found} (0x{found:08x}){hint}; "
+            f"expected {magic} (0x{magic:08x}), an IDX file of {kind}"
+        )
+    dims = [int.from_bytes(data[i : i + 4], "big") for i in range(4, header, 4)]
+    if ndim == 3 and dims[1:] != [ROWS, COLS]:
+        raise IdxFormatError(
+            f"{path} holds images of {dims[1]}×{dims[2]} pixels; MNIST images are "
+            f"{ROWS}×{COLS}"
+        )
+    expected = header + int(np.prod(dims))
+    if len(data) != expected:
+        what = "it is truncated" if len(data) < expected else "it has extra bytes"
+        raise IdxFormatError(
+            f"{path} is {len(data)} bytes long; its header ({dims[0]} {kind}) says "
+            f"{expected}: {what}"
+        )
+    values = np.frombuffer(data, dtype=np.uint8, offset=header)
+    if ndim == 1:
+        if values.size and values.max() > 9:
+            index = int(np.argmax(values > 9))
+            raise IdxFormatError(
+                f"{path} has label {values[index]} at index {index}; MNIST labels "
+                f"are the digits 0 … 9"
+            )
+        return values
+    return values.reshape(dims[0], ROWS * COLS)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.suffix != ".gz":
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise IdxFormatError(
+            f"{path} is not a complete gzip file ({error}); delete it so that it "
+            f"is downloaded again, or replace it"
+        ) from None
+
+
+def _check_pair(images: Array, labels: Array, files: dict, which: str) -> None:
+    if len(images) != len(labels):
+        image_file = files[FILES[f"{which}_images"]]
+        label_file = files[FILES[f"{which}_labels"]]
+        raise IdxFormatError(
+            f"{image_file} holds {len(images)} images but {label_file} holds "
+            f"{len(labels)} labels; they must match"
+        )
+    if len(images) == 0:
+        raise IdxFormatError(f"{files[FILES[f'{which}_images']]} holds no images")
+
+
+def _scaled_columns(images: Array, dtype: np.dtype) -> Array:
+    # images is (n, 784) in C order, so images.T is (784, n) in Fortran order:
+    # one image per column with its pixels contiguous. Dividing into a new
+    # array of dtype keeps that order and is the only full-size copy.
+    return np.divide(images.T, 255.0, dtype=dtype)
+
+
+def _check_dtype(dtype: object) -> np.dtype:
+    try:
+        out = np.dtype(dtype)
+    except TypeError:
+        out = None
+    if out is None or out.kind != "f":
+        raise TypeError(
+            f"dtype must be a floating-point type such as np.float64 or np.float32, "
+            f"got {dtype!r}"
+        )
+    return out
+
+
+def _by_hand(directory: Path, missing: list[str], why: str) -> str:
+    """One line: what is missing, why, and where to put the files by hand."""
+    listing = ", ".join(f"{name}.gz" for name in FILES.values())
+    return (
+        f"MNIST is not in {directory} (missing {', '.join(missing)}) and could not "
+        f"be downloaded ({why}); put the four files {listing} (from any MNIST "
+        f"mirror; uncompressed files work too) in {directory}, or pass the folder "
+        f"that holds them as path= (--data-dir on the command line)"
+    )
+
+
+# -- downloading ---------------------------------------------------------------------
+
+
+def fetch(directory: Path, names: list[str]) -> None:
+    """Download each ``name + ".gz"`` into ``directory``, trying every mirror.
+
+    Stops at the first file that no mirror delivers intact (offline, every
+    other file would fail the same way, one timeout at a time) and raises
+    :class:`MnistUnavailableError` with what went wrong at each mirror. Files
+    already fetched stay in ``directory``.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise MnistUnavailableError(
+            _by_hand(directory, names, f"cannot create the folder: {error}")
+        ) from None
+    for name in names:
+        errors = []
+        for mirror in MIRRORS:
+            url = mirror + name + ".gz"
+            try:
+                _download(url, directory / (name + ".gz"), MD5[name + ".gz"])
+                break
+            except (OSError, HTTPException, ValueError) as error:
+                errors.append(f"{url}: {_reason(error)}")
+        else:
+            still_missing = names[names.index(name) :]
+            raise MnistUnavailableError(
+                _by_hand(directory, still_missing, "; ".join(errors) or "no mirrors")
+            )
+
+
+def _download(url: str, target: Path, md5: str) -> None:
+    """Fetch ``url`` into ``target`` through a temporary file, verifying its MD5."""
+    fd, tmp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    progress = None
+    try:
+        with (
+            os.fdopen(fd, "wb") as f,
+            urllib.request.urlopen(url, timeout=TIMEOUT) as response,
+        ):
+            length = response.headers.get("Content-Length", "")
+            total = int(length) if length.isdigit() else None
+            progress = _Progress(url, total)
+            digest = hashlib.md5(usedforsecurity=False)
+            received = 0
+            while chunk := response.read(CHUNK):
+                f.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                progress.update(received)
+            if total is not None and received != total:
+                raise ValueError(
+                    f"the download was cut short: {received} of {total} bytes"
+                )
+            if digest.hexdigest() != md5:
+                raise ValueError(
+                    f"checksum mismatch: MD5 {digest.hexdigest()}, expected {md5}"
+                )
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException as error:
+        if progress is not None:
+            progress.finish(f"failed: {_reason(error)}")
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if progress is not None:
+        progress.finish(f"{received / 1e6:.1f} MB, MD5 verified")
+
+
+def _reason(error: BaseException) -> str:
+    reason = getattr(error, "reason", None)  # URLError wraps the socket's error
+    return str(reason if reason is not None else error) or type(error).__name__
+
+
+class _Progress:
+    """``Downloading URL:  42% of 9.9 MB`` on stderr, the line rewritten in place."""
+
+    def __init__(self, url: str, total: int | None) -> None:
+        self.url, self.total, self.shown, self.width = url, total, -1, 0
+        self._show(f"Downloading {url}")
+
+    def update(self, received: int) -> None:
+        if not self.total:
+            return
+        percent = 100 * received // self.total
+        if percent != self.shown:
+            self.shown = percent
+            self._show(
+                f"Downloading {self.url}: {percent:3d}% of {self.total / 1e6:.1f} MB"
+            )
+
+    def finish(self, outcome: str) -> None:
+        self._show(f"Downloading {self.url}: {outcome}", end="\n")
+
+    def _show(self, line: str, end: str = "") -> None:
+        # Pad to the previous line's width so no tail of it stays visible.
+        print(f"\r{line.ljust(self.width)}", end=end, file=sys.stderr, flush=True)
+        self.width = len(line)
