@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from mnist_helpers import fake_mnist, write_mnist
 
 import bp4
 
@@ -152,13 +153,22 @@ def test_without_matplotlib_the_numbers_are_printed(tmp_path, script):
     assert not path.exists()
 
 
-def test_train_mnist(tmp_path):
+def test_train_mnist_without_data_says_where_to_put_it(tmp_path):
     result = run("train_mnist.py", "--data-dir", str(tmp_path), "--no-download")
-    if result.returncode == DATA_MISSING:
-        assert "Traceback" not in result.stderr
-        pytest.skip(result.stderr.strip())
-    out = ok(result)
-    assert "Test accuracy" in out
+    assert result.returncode == DATA_MISSING, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(tmp_path) in result.stderr
+    assert "train-images-idx3-ubyte" in result.stderr
+
+
+def test_train_mnist_end_to_end_on_small_idx_files(tmp_path):
+    # Random images in the real format: enough for the 10,000-image validation
+    # split, so the whole path (IDX files -> load_mnist -> sgd) runs offline.
+    write_mnist(tmp_path, fake_mnist(n_train=10_200, n_test=50), gz=True)
+    out = ok(run("train_mnist.py", "--data-dir", str(tmp_path), "--no-download"))
+    assert "Network([784, 30, 10]" in out and "on 200 images" in out
+    assert re.search(r"^Epoch  1: validation \d+ / 10000 ", out, re.M)
+    assert re.search(r"^Test accuracy \d+ / 50 ", out, re.M)
 
 
 def test_train_mnist_training_on_data_of_the_same_layout(capsys):
