@@ -197,6 +197,46 @@ def test_code_blocks_run_counts_something() -> None:
     assert len(python_blocks) >= 20
 
 
+# -- math sources that render on the site and on GitHub ---------------------------
+
+
+def prose_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) for the lines outside fenced blocks."""
+    lines, inside, fence = [], False, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        opening = FENCE.match(line)
+        if not inside and opening:
+            inside, fence = True, opening.group(1)
+        elif inside and line.strip() == fence[0] * len(line.strip()) and line.strip():
+            inside = len(line.strip()) < len(fence)
+        elif not inside:
+            lines.append((number, line))
+    return lines
+
+
+@pytest.mark.parametrize("path", MARKDOWN_PAGES, ids=page_id)
+def test_math_source_rules(path: Path) -> None:
+    """$$ alone on its line with blank lines around the block; aligned, not align."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    opening = True
+    for number, line in prose_lines(text):
+        where = f"{page_id(path)}:{number}"
+        assert not re.search(r"\\begin\{(align|eqnarray)\*?\}", line), (
+            f"{where}: use \\begin{{aligned}}, which GitHub and KaTeX both render"
+        )
+        if "$$" not in line:
+            continue
+        assert line.strip() == "$$", f"{where}: $$ must be alone on its line"
+        neighbour = number - 2 if opening else number  # the line before or after
+        if 0 <= neighbour < len(lines):
+            assert not lines[neighbour].strip(), (
+                f"{where}: a blank line must {'precede' if opening else 'follow'} the math"
+            )
+        opening = not opening
+    assert opening, f"{page_id(path)}: unbalanced $$"
+
+
 # -- code pulled from the source, never pasted ------------------------------------
 
 INCLUDE = re.compile(
@@ -208,15 +248,20 @@ def literalincludes(path: Path) -> list[tuple[Path, str | None]]:
     """(resolved file, pyobject or None) for each literalinclude of a page."""
     found = []
     for match in INCLUDE.finditer(path.read_text(encoding="utf-8")):
-        options = dict(re.findall(r"^:([\w-]+):\s*(.*)$", match["options"], re.M))
+        options = dict(re.findall(r"^:([\w-]+):[ \t]*(.*)$", match["options"], re.M))
         target = (path.parent / match["path"]).resolve()
         found.append((target, options.get("pyobject")))
     return found
 
 
 def visible_text(page_html: str) -> str:
-    """The page's text with tags removed and entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", page_html))
+    """The page's text with tags removed and entities decoded.
+
+    The line numbers of the included code (``:lineno-match:``) go first, so
+    the code reads as it does in the source file.
+    """
+    code = re.sub(r'<span class="linenos">\s*\d+</span>', "", page_html)
+    return html.unescape(re.sub(r"<[^>]+>", "", code))
 
 
 def source_of(file: Path, pyobject: str) -> str:
@@ -257,6 +302,29 @@ def test_no_page_pastes_the_equation_functions() -> None:
             assert not pasted.search(block.code), (
                 f"{page_id(path)}:{block.line} pastes bp4 code; literalinclude it"
             )
+
+
+def test_api_reference_documents_every_module(site: Path) -> None:
+    """autodoc's output, parsed as reStructuredText (not as Markdown by mistake)."""
+    api = (site / "api.html").read_text(encoding="utf-8")
+    for target in [
+        "bp4.backprop.output_error",
+        "bp4.backprop.hidden_error",
+        "bp4.backprop.bias_gradient",
+        "bp4.backprop.weight_gradient",
+        "bp4.backprop.backward",
+        "bp4.forward.forward",
+        "bp4.cost.QuadraticCost",
+        "bp4.cost.CrossEntropyCost",
+        "bp4.activations.Activation",
+        "bp4.reference.backprop",
+        "bp4.network.Network",
+        "bp4.network.Network.sgd",
+        "bp4.gradcheck.gradient_check",
+        "bp4.datasets.load_digits",
+    ]:
+        assert f'id="{target}"' in api, target
+    assert ".. automodule::" not in api
 
 
 # -- language switch, figure ----------------------------------------------------
