@@ -52,3 +52,13 @@ html_theme_options = {
     "page_width": "1180px",
     "sidebar_width": "240px",
 }
+
+
+def _mark_chinese_pages(app, pagename, templatename, context, doctree) -> None:
+    """<html lang="zh-CN"> on the pages under zh/, so browsers pick CJK fonts."""
+    if pagename.startswith("zh/"):
+        context["language"] = "zh-CN"
+
+
+def setup(app) -> None:
+    app.connect("html-page-context", _mark_chinese_pages)
