@@ -32,7 +32,7 @@ exclude_patterns = ["_build", "figures/*.py", "_static/katex/README.md"]
 
 # dollarmath: $…$ inline and $$ … $$ on their own lines for display math,
 # the same sources GitHub renders.
-myst_enable_extensions = ["dollarmath", "attrs_block"]
+myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"

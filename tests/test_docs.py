@@ -406,6 +406,17 @@ def test_built_site_fetches_nothing_remote(site: Path) -> None:
     assert len([u for u in fetched_urls(css) if u.endswith(".woff2")]) >= 20
 
 
+def test_vendored_katex_is_the_recorded_version() -> None:
+    extension = (DOCS / "_ext" / "katex_offline.py").read_text(encoding="utf-8")
+    version = re.search(r'^KATEX_VERSION = "([0-9.]+)"$', extension, re.M).group(1)
+    katex = DOCS / "_static" / "katex"
+    assert f'version:"{version}"' in (katex / "katex.min.js").read_text(
+        encoding="utf-8"
+    )
+    assert f"KaTeX {version}" in (katex / "README.md").read_text(encoding="utf-8")
+    assert "MIT License" in (katex / "LICENSE").read_text(encoding="utf-8")
+
+
 def test_static_scan_finds_remote_resources(site: Path, tmp_path: Path) -> None:
     copy = tmp_path / "site"
     shutil.copytree(site, copy)
