@@ -48,6 +48,12 @@ EQUATION_PAGES = ["notation", "cost", "hadamard", "equations", "algorithm"]
 BOTH_LANGUAGES = [*EQUATION_PAGES, *(f"zh/{p}" for p in EQUATION_PAGES)]
 BROWSER_PAGES = [*BOTH_LANGUAGES, "implications", "tutorials/gradcheck"]
 
+# Files the docs show that other parts of bp4 produce (committed with them).
+GENERATED = {
+    "benchmarks/results/epoch.md": "benchmarks/epoch.py",
+    "docs/figures/learning_slowdown.png": "examples/learning_slowdown.py",
+}
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -70,6 +76,10 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The HTML site, built strictly into a temporary directory."""
+    for generated, by in GENERATED.items():
+        assert (ROOT / generated).is_file(), (
+            f"the docs show {generated}, which {by} writes; it is missing"
+        )
     out = tmp_path_factory.mktemp("docs") / "html"
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
