@@ -34,7 +34,7 @@ class LayerError:
 
 
 def relative_error(analytic: Array, numeric: Array) -> float:
-    """|a − n| / max(|a| + |n|, tiny), with |·| the Euclidean norm over the whole array.
+    """‖a − n‖ / max(‖a‖ + ‖n‖, tiny), with ‖·‖ the Euclidean norm over the whole array.
 
     A norm over the layer rather than the worst single entry: entries whose
     gradient is near zero would otherwise be judged by rounding noise alone.

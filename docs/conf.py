@@ -1,0 +1,64 @@
+"""Sphinx configuration for bp4's documentation.
+
+Build (strict: warnings are errors):
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))
+# autodoc imports bp4 from the source tree, so the docs describe this checkout.
+sys.path.insert(0, str(DOCS.parent / "src"))
+
+project = "bp4"
+author = "bp4 developers"
+copyright = "bp4 developers, MIT licence"
+release = version = "0.1.0"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "katex_offline",  # docs/_ext: math by the vendored KaTeX, no network
+]
+html_math_renderer = "katex_offline"
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "figures/*.py", "_static/katex/README.md"]
+
+# dollarmath: $…$ inline and $$ … $$ on their own lines for display math,
+# the same sources GitHub renders.
+myst_enable_extensions = ["dollarmath"]
+myst_heading_anchors = 3
+
+autodoc_member_order = "bysource"
+autodoc_typehints = "signature"
+
+
+html_theme = "alabaster"
+html_static_path = ["_static"]
+html_css_files = ["bp4.css"]
+html_title = "bp4"
+html_show_sphinx = False
+html_show_sourcelink = False
+html_theme_options = {
+    "description": "BP1–BP4 in NumPy, as the text writes them",
+    "show_relbars": True,
+    # Wide enough for bp4's 88-column code without a scroll bar.
+    "page_width": "1180px",
+    "sidebar_width": "240px",
+}
+
+
+def _mark_chinese_pages(app, pagename, templatename, context, doctree) -> None:
+    """<html lang="zh-CN"> on the pages under zh/, so browsers pick CJK fonts."""
+    if pagename.startswith("zh/"):
+        context["language"] = "zh-CN"
+
+
+def setup(app) -> None:
+    app.connect("html-page-context", _mark_chinese_pages)
