@@ -16,6 +16,7 @@ import numpy as np
 from . import backprop as bp
 from .activations import Activation, get_activation
 from .cost import Cost, get_cost
+from .fast import BatchStep
 from .forward import feedforward, forward
 from .validation import check_inputs, check_targets, class_labels
 
@@ -169,13 +170,18 @@ class Network:
                 test[1], self.sizes[-1], X_test.shape[1], name="test[1]"
             )
         n = X.shape[1]
+        # The inner loop's update, on buffers reused from batch to batch.
+        step = BatchStep(
+            self.weights, self.biases, X, Y, batch_size, self.activation,
+            self.cost_function,
+        )  # fmt: skip
         history: list[EpochRecord] = []
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             order = self.rng.permutation(n)
             for k in range(0, n, batch_size):
                 batch = order[k : k + batch_size]
-                self._step(X[:, batch], Y[:, batch], eta)
+                step(batch, eta)  # as self._step(X[:, batch], Y[:, batch], eta)
             seconds = time.perf_counter() - start
             correct = total = None
             if test is not None:
