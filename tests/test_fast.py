@@ -8,7 +8,7 @@ from conftest import random_cases
 
 import bp4
 from bp4.backprop import backward
-from bp4.fast import BatchStep
+from bp4.fast import BatchStep, feedforward_in_blocks
 from bp4.forward import forward
 from bp4.gradcheck import numerical_gradient, relative_error
 from bp4.validation import check_targets
@@ -168,3 +168,12 @@ def test_float32_gradients_pass_the_gradient_check():
     assert max(errors) < FLOAT32_TOLERANCE, errors
     # Not a tolerance that anything passes: float32 rounding is visible.
     assert max(errors) > 1e-9, errors
+
+
+def test_feedforward_in_blocks_equals_feedforward():
+    rng = np.random.default_rng(2)
+    net = bp4.Network([5, 7, 3], seed=2)
+    X = rng.random((5, 23))  # blocks of 10: 10, 10 and a last one of 3
+    whole = bp4.feedforward(net.weights, net.biases, X, net.activation)
+    blocks = feedforward_in_blocks(net.weights, net.biases, X, net.activation, 10)
+    np.testing.assert_allclose(blocks, whole, rtol=1e-14, atol=0)

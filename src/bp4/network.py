@@ -16,8 +16,8 @@ import numpy as np
 from . import backprop as bp
 from .activations import Activation, get_activation
 from .cost import Cost, get_cost
-from .fast import BatchStep
-from .forward import feedforward, forward
+from .fast import BatchStep, feedforward_in_blocks
+from .forward import forward
 from .validation import check_inputs, check_targets, class_labels
 
 Array = np.ndarray
@@ -209,7 +209,7 @@ class Network:
             b -= eta * nb
 
     def _output(self, X: Array) -> Array:
-        return feedforward(self.weights, self.biases, X, self.activation)
+        return feedforward_in_blocks(self.weights, self.biases, X, self.activation)
 
     def _count_correct(self, X: Array, labels: Array) -> int:
         return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
