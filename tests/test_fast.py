@@ -52,7 +52,8 @@ CASES = random_cases(12, seed=404)
 
 @pytest.mark.parametrize("case", CASES, ids=repr)
 @pytest.mark.parametrize("batch_size", [1, 4, 7, 64])
-def test_steps_equal_backward_and_update_rule(case, batch_size):
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_steps_equal_backward_and_update_rule(case, batch_size, order):
     # Every step of an epoch, the last batch partial whenever batch_size does
     # not divide m, each from the same parameters on both sides: rounding
     # differences of 1e-16 would otherwise compound from step to step.
@@ -61,11 +62,11 @@ def test_steps_equal_backward_and_update_rule(case, batch_size):
     m, eta = X.shape[1], 0.7
     step = BatchStep(
         fast.weights, fast.biases, X, Y, batch_size, fast.activation,
-        fast.cost_function,
+        fast.cost_function, order,
     )  # fmt: skip
-    order = np.random.default_rng(batch_size).permutation(m)
+    shuffle = np.random.default_rng(batch_size).permutation(m)
     for k in range(0, m, batch_size):
-        batch = order[k : k + batch_size]
+        batch = shuffle[k : k + batch_size]
         readable = copy.deepcopy(fast)
         step(batch, eta)
         readable_step(readable, X[:, batch], Y[:, batch], eta)
@@ -177,3 +178,13 @@ def test_feedforward_in_blocks_equals_feedforward():
     whole = bp4.feedforward(net.weights, net.biases, X, net.activation)
     blocks = feedforward_in_blocks(net.weights, net.biases, X, net.activation, 10)
     np.testing.assert_allclose(blocks, whole, rtol=1e-14, atol=0)
+
+
+def test_buffer_order_follows_the_dtype_and_is_checked():
+    net = bp4.Network([3, 2], seed=0, dtype=np.float32)
+    X, Y = np.ones((3, 4), np.float32, order="F"), np.ones((2, 4), np.float32)
+    args = (net.weights, net.biases, X, Y, 2, net.activation, net.cost_function)
+    assert BatchStep(*args).order == "F"
+    assert BatchStep(*args, order="C").order == "C"
+    with pytest.raises(ValueError, match="order must be 'C' or 'F', got 'K'"):
+        BatchStep(*args, order="K")
