@@ -144,11 +144,12 @@ class ReferenceEpochs:
         self.Y = np.asfortranarray(np.eye(SIZES[-1], dtype=X.dtype)[:, y])
         self.batch_size, self.samples = batch_size, min(samples, X.shape[1])
 
-    def __call__(self) -> float:
+    def __call__(self, samples: int | None = None) -> float:
         net, n = self.net, self.X.shape[1]
+        samples = samples or self.samples
         start = time.perf_counter()
-        order = net.rng.permutation(n)[: self.samples]
-        for k in range(0, self.samples, self.batch_size):
+        order = net.rng.permutation(n)[:samples]
+        for k in range(0, samples, self.batch_size):
             batch = order[k : k + self.batch_size]
             nabla_w, nabla_b = reference.backprop_per_sample(
                 net.weights,
@@ -161,7 +162,10 @@ class ReferenceEpochs:
             for w, b, nw, nb in zip(net.weights, net.biases, nabla_w, nabla_b):
                 w -= ETA * nw
                 b -= ETA * nb
-        return (time.perf_counter() - start) * n / self.samples
+        return (time.perf_counter() - start) * n / samples
+
+    def warm_up(self) -> None:
+        self(min(1000, self.samples))  # plain Python and NumPy: nothing to compile
 
 
 class TorchEpochs:
@@ -306,8 +310,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
             if use_torch:
                 methods["torch"] = TorchEpochs(X, y, batch_size)
-            for epoch in methods.values():  # warm-up
-                epoch()
+            for epoch in methods.values():
+                getattr(
+                    epoch, "warm_up", epoch
+                )()  # a whole epoch, but for the reference
             times: dict[str, list[float]] = {key: [] for key in methods}
             for _ in range(args.epochs):  # the methods take turns
                 for key, epoch in methods.items():
