@@ -7,7 +7,7 @@ fixed seed), one sample per contiguous row of memory as bp4's loaders give it.
 Every time is the median of several epochs after a warm-up; the methods take
 turns epoch by epoch, so a busy neighbour on a shared machine slows them alike.
 
-    python benchmarks/epoch.py            # the full run (a few minutes)
+    python benchmarks/epoch.py            # the full run (about 8 minutes)
     python benchmarks/epoch.py --quick    # a small run to try it out
 
 See benchmarks/README.md for what each column means.
@@ -548,7 +548,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--batch-sizes", type=_int_list, default=[10, 100, 1000])
     p.add_argument("--dtypes", type=_dtype_list, default=["float64", "float32"])
-    p.add_argument("--epochs", type=int, help="timed epochs after the warm-up (5)")
+    p.add_argument("--epochs", type=int, help="timed epochs after the warm-up (7)")
     p.add_argument("--samples", type=int, help="training samples (50,000)")
     p.add_argument(
         "--reference-samples",
@@ -575,7 +575,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help=argparse.SUPPRESS)  # fmt: skip
     args = p.parse_args(argv)
     quick = args.quick
-    args.epochs = args.epochs or (2 if quick else 5)
+    args.epochs = args.epochs or (2 if quick else 7)
     args.samples = args.samples or (10_000 if quick else 50_000)
     args.reference_samples = args.reference_samples or (
         min(2_000, args.samples) if quick else args.samples

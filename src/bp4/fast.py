@@ -173,17 +173,21 @@ class BatchStep:
         """(x^T, y^T, zs, activations, sigma_primes, deltas) for a batch of r."""
         if r not in self._views:
             n_in, n_out = self.XT.shape[1], self.YT.shape[1]
-            sizes, o = [w.shape[0] for w in self.weights], self.order
+            sizes = [w.shape[0] for w in self.weights]
+
+            def columns(flats: list[Array]) -> list[Array]:
+                return [
+                    f[: n * r].reshape(n, r, order=self.order)
+                    for f, n in zip(flats, sizes)
+                ]
+
             self._views[r] = (
                 self._x[: r * n_in].reshape(r, n_in),
                 self._y[: r * n_out].reshape(r, n_out),
-                [f[: n * r].reshape(n, r, order=o) for f, n in zip(self._zs, sizes)],
-                [f[: n * r].reshape(n, r, order=o) for f, n in zip(self._as, sizes)],
-                [f[: n * r].reshape(n, r, order=o) for f, n in zip(self._ss, sizes)],
-                [
-                    f[: n * r].reshape(n, r, order=o)
-                    for f, n in zip(self._deltas, sizes)
-                ],
+                columns(self._zs),
+                columns(self._as),
+                columns(self._ss),
+                columns(self._deltas),
             )
         return self._views[r]
 
@@ -213,6 +217,7 @@ class BatchStep:
         delta *= sigma_primes[-1]
         delta *= eta / r
 
+        # Back from the output layer; weights[i] is w^l with l = i + 2.
         for i in range(len(self.weights) - 1, -1, -1):
             w, b, delta = self.weights[i], self.biases[i], deltas[i]
             nabla_w, nabla_b = self.nabla_w[i], self.nabla_b[i]

@@ -159,6 +159,12 @@ class Network:
         ``(X_test, y_test)`` pair, how many test samples are classified
         correctly; ``callback`` receives each record as it is made.
         Returns the records, one per epoch.
+
+        The updates run on :class:`bp4.fast.BatchStep`. X is used in place
+        when it has the network's dtype and is Fortran-ordered (one sample
+        contiguous, as :func:`bp4.load_digits` returns it); otherwise one copy
+        of it is made per call, so convert large data once beforehand with
+        ``np.asfortranarray(X, dtype=net.dtype)``.
         """
         X, Y = self._check_batch(X, Y)
         epochs = _check_count(epochs, "epochs", minimum=0)
