@@ -17,7 +17,8 @@ import numpy as np
 from . import backprop as bp
 from .activations import Activation, get_activation
 from .cost import Cost, get_cost
-from .forward import feedforward, forward
+from .fast import BatchStep, feedforward_in_blocks
+from .forward import forward
 from .saving import load_network, save_network
 from .validation import check_inputs, check_target_range, check_targets, class_labels
 
@@ -191,6 +192,12 @@ class Network:
         correctly; ``callback`` receives each record as it is made.
         Returns the records, one per epoch. If the cost becomes NaN or
         infinite, raises :class:`TrainingDivergedError` naming the epoch.
+
+        The updates run on :class:`bp4.fast.BatchStep`. X is used in place
+        when it has the network's dtype and is Fortran-ordered (one sample
+        contiguous, as :func:`bp4.load_digits` returns it); otherwise one copy
+        of it is made per call, so convert large data once beforehand with
+        ``np.asfortranarray(X, dtype=net.dtype)``.
         """
         X, Y = self._check_batch(X, Y)
         epochs = _check_count(epochs, "epochs", minimum=0)
@@ -202,13 +209,18 @@ class Network:
                 test[1], self.sizes[-1], X_test.shape[1], name="test[1]"
             )
         n = X.shape[1]
+        # The inner loop's update, on buffers reused from batch to batch.
+        step = BatchStep(
+            self.weights, self.biases, X, Y, batch_size, self.activation,
+            self.cost_function,
+        )  # fmt: skip
         history: list[EpochRecord] = []
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             order = self.rng.permutation(n)
             for k in range(0, n, batch_size):
                 batch = order[k : k + batch_size]
-                self._step(X[:, batch], Y[:, batch], eta)
+                step(batch, eta)  # as self._step(X[:, batch], Y[:, batch], eta)
             seconds = time.perf_counter() - start
             correct = total = None
             if test is not None:
@@ -238,7 +250,7 @@ class Network:
             b -= eta * nb
 
     def _output(self, X: Array) -> Array:
-        return feedforward(self.weights, self.biases, X, self.activation)
+        return feedforward_in_blocks(self.weights, self.biases, X, self.activation)
 
     def _count_correct(self, X: Array, labels: Array) -> int:
         return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
