@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .validation import check_float_dtype
+
 Array = np.ndarray
 
 # The four files, by role; downloads fetch NAME + ".gz".
@@ -121,7 +123,7 @@ def load_mnist(
     cannot be fetched, and :class:`IdxFormatError` (a ``ValueError``) naming
     the file when one is damaged.
     """
-    dtype = _check_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     if isinstance(validation, bool) or not isinstance(validation, (int, np.integer)):
         raise TypeError(
             f"validation must be a number of training images to hold out, "
@@ -265,19 +267,6 @@ def _scaled_columns(images: Array, dtype: np.dtype) -> Array:
     # one image per column with its pixels contiguous. Dividing into a new
     # array of dtype keeps that order and is the only full-size copy.
     return np.divide(images.T, 255.0, dtype=dtype)
-
-
-def _check_dtype(dtype: object) -> np.dtype:
-    try:
-        out = np.dtype(dtype)
-    except TypeError:
-        out = None
-    if out is None or out.kind != "f":
-        raise TypeError(
-            f"dtype must be a floating-point type such as np.float64 or np.float32, "
-            f"got {dtype!r}"
-        )
-    return out
 
 
 def _by_hand(directory: Path, missing: list[str], why: str) -> str:

@@ -20,7 +20,13 @@ from .cost import Cost, get_cost
 from .fast import BatchStep, feedforward_in_blocks
 from .forward import forward
 from .saving import load_network, save_network
-from .validation import check_inputs, check_target_range, check_targets, class_labels
+from .validation import (
+    check_float_dtype,
+    check_inputs,
+    check_target_range,
+    check_targets,
+    class_labels,
+)
 
 Array = np.ndarray
 
@@ -88,7 +94,7 @@ class Network:
         self.sizes = _check_sizes(sizes)
         self.activation = get_activation(activation)
         self.cost_function = get_cost(cost)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_float_dtype(dtype)
         if not isinstance(init, str) or init not in INITS:
             raise ValueError(f"init must be one of {list(INITS)}, got {init!r}")
         self.init = init
@@ -287,19 +293,6 @@ def _check_count(value: Any, name: str, minimum: int) -> int:
     ):
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
-
-
-def _check_dtype(dtype: Any) -> np.dtype:
-    try:
-        out = np.dtype(dtype)
-    except TypeError:
-        out = None
-    if out is None or out.kind != "f":
-        raise TypeError(
-            f"dtype must be a floating-point type such as np.float64 or np.float32, "
-            f"got {dtype!r}"
-        )
-    return out
 
 
 def _check_seed(seed: Any) -> np.random.Generator:

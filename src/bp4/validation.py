@@ -179,3 +179,17 @@ def class_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
             )
         return np.argmax(arr, axis=0)
     return check_labels(arr, n_classes, m, name)
+
+
+def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
+    """``dtype`` as a NumPy floating-point dtype (float64, float32, …)."""
+    try:
+        out = np.dtype(dtype)
+    except TypeError:
+        out = None
+    if out is None or out.kind != "f":
+        raise TypeError(
+            f"{name} must be a floating-point type such as np.float64 or "
+            f"np.float32, got {dtype!r}"
+        )
+    return out
