@@ -278,7 +278,9 @@ def visible_text(page_html: str) -> str:
 
 def source_of(file: Path, pyobject: str) -> str:
     module = "bp4." + file.relative_to(ROOT / "src" / "bp4").with_suffix("").as_posix()
-    obj = getattr(importlib.import_module(module.replace("/", ".")), pyobject)
+    obj = importlib.import_module(module.replace("/", "."))
+    for name in pyobject.split("."):  # a function, a class, or Class.method
+        obj = getattr(obj, name)
     return inspect.getsource(obj)
 
 
