@@ -267,7 +267,9 @@ def run_train(args: argparse.Namespace) -> int:
     default_sizes = DATASETS[args.dataset][1]
     data = load_dataset(args.dataset, args.data_dir)
     sizes = args.sizes or default_sizes
-    n_in, n_out = data.X_train.shape[0], int(data.y_train.max()) + 1
+    # The default sizes name the data's input size and number of classes (10
+    # for both), whatever labels a small or custom copy happens to contain.
+    n_in, n_out = default_sizes[0], default_sizes[-1]
     if sizes[0] != n_in or sizes[-1] != n_out:
         raise ValueError(
             f"--sizes must start with {n_in} inputs and end with {n_out} outputs for "
@@ -328,7 +330,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             )
         name = fits[0]
     data = load_dataset(name, args.data_dir)
-    n_in, n_out = data.X_test.shape[0], int(data.y_train.max()) + 1
+    n_in, n_out = DATASETS[name][1][0], DATASETS[name][1][-1]
     if net.sizes[0] != n_in or net.sizes[-1] != n_out:
         raise ValueError(
             f"{args.file} holds a network of sizes {net.sizes}; {name} needs "

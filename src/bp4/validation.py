@@ -122,7 +122,8 @@ def check_targets(
     arr = as_array(Y, name)
     if arr.ndim == 1:
         labels = check_labels(arr, n_out, m, name)
-        one_hot = np.zeros((n_out, m), dtype=dtype)
+        # Fortran order: one sample's target contiguous, like the inputs.
+        one_hot = np.zeros((n_out, m), dtype=dtype, order="F")
         one_hot[labels, np.arange(m)] = 1.0
         return one_hot
     arr = as_real_array(arr, name, dtype)
