@@ -5,7 +5,7 @@
 Sigmoid neurons, quadratic cost, mini-batch SGD with η = 3.0, batches of 10,
 30 epochs, trained on 50,000 images. After every epoch it prints the accuracy
 on the 10,000 validation images; at the end, the accuracy on the 10,000 test
-images. Expect about 95% (the text reports 95.42% for its best run).
+images. The text reports about 95% for this setup (95.42% for its best run).
 
 The data comes from ``bp4.datasets.load_mnist``, which downloads the files
 once into its cache (or ``--data-dir``) unless ``--no-download`` is given.
