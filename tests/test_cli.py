@@ -60,6 +60,10 @@ def test_options_are_used(capsys):
         (["train", "--batch-size", "0"], "batch_size must be an integer >= 1"),
         (["train", "--eta", "-1"], "eta must be a positive finite number"),
         (["train", "--activation", "softsign"], "invalid choice: 'softsign'"),
+        (["explain", "--sizes", "30", "2"], "at most 10 neurons a layer"),
+        (["explain", "--sizes", "2"], "sizes must list at least two layers"),
+        (["gradcheck", "--batch-size", "0"], "--batch-size must be at least 1, got 0"),
+        (["gradcheck", "--cost", "hinge"], "invalid choice: 'hinge'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(capsys, argv, message):

@@ -176,20 +176,3 @@ def test_gradcheck_command_finds_a_broken_bp2(capsys, monkeypatch):
 )
 def test_gradcheck_reading(error, reading):
     assert gradcheck_reading(error) == reading
-
-
-@pytest.mark.parametrize(
-    "argv, message",
-    [
-        (["explain", "--sizes", "30", "2"], "at most 10 neurons a layer"),
-        (["explain", "--sizes", "2"], "sizes must list at least two layers"),
-        (["gradcheck", "--batch-size", "0"], "--batch-size must be at least 1, got 0"),
-        (["gradcheck", "--cost", "hinge"], "invalid choice: 'hinge'"),
-    ],
-)
-def test_bad_arguments_exit_2_with_one_line(capsys, argv, message):
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err

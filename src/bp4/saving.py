@@ -27,6 +27,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .cost import COSTS
+from .validation import check_float_dtype
 
 if TYPE_CHECKING:
     from .network import Network
@@ -159,13 +160,11 @@ def _network_from_arrays(
         )
     dtype_name = text("dtype")
     try:
-        dtype = np.dtype(dtype_name)
+        dtype = check_float_dtype(dtype_name)
     except TypeError:
-        dtype = None
-    if dtype is None or dtype.kind != "f":
         raise ValueError(
             f"{path}: 'dtype' is {dtype_name!r}; expected a floating-point type"
-        )
+        ) from None
     n = [int(k) for k in sizes]
     weights, biases = [], []
     if len(n) >= 2 and min(n) >= 1:  # else the Network below says what is wrong
