@@ -398,3 +398,11 @@ def test_known_checksums_and_mirrors():
     assert REAL_MIRRORS and all(
         url.startswith("https://") and url.endswith("/") for url in REAL_MIRRORS
     )
+
+
+def test_a_fetch_that_leaves_a_file_missing_is_reported(tmp_path, monkeypatch):
+    # fetch() raises when a download fails; should it ever return with a file
+    # still absent, the loader says so instead of reading None.
+    monkeypatch.setattr(bp4.mnist, "fetch", lambda directory, missing: None)
+    with pytest.raises(bp4.mnist.MnistUnavailableError, match="the download left gaps"):
+        bp4.mnist.load_mnist(tmp_path, download=True)

@@ -286,7 +286,8 @@ def run_train(args: argparse.Namespace) -> int:
 
     def on_epoch(record: EpochRecord) -> None:
         print(format_epoch(record), flush=True)
-        if args.save is not None and (not saved or record.correct > saved[0].correct):
+        best = saved[0].correct if saved else None
+        if args.save is not None and (best is None or (record.correct or 0) > best):
             net.save(args.save)
             saved[:] = [record]
 
@@ -311,7 +312,7 @@ def run_train(args: argparse.Namespace) -> int:
     if saved:
         print(
             f"Saved the network of epoch {saved[0].epoch} "
-            f"({100 * saved[0].accuracy:.1f}% test accuracy) to {args.save}"
+            f"({saved[0].accuracy:.1%} test accuracy) to {args.save}"
         )
     return 0
 

@@ -28,6 +28,7 @@ against ``backward`` and the update rule to 1e-12 (``tests/test_fast.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -167,7 +168,7 @@ class BatchStep:
             order = "F" if dtype == np.float32 else "C"
         if order not in ("C", "F"):
             raise ValueError(f"order must be 'C' or 'F', got {order!r}")
-        self.order = order
+        self.order: Literal["C", "F"] = "C" if order == "C" else "F"
 
     def _views_for(self, r: int) -> tuple:
         """(x^T, y^T, zs, activations, sigma_primes, deltas) for a batch of r."""

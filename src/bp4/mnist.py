@@ -141,13 +141,17 @@ def load_mnist(
             raise MnistUnavailableError(_by_hand(directory, missing, "download=False"))
         fetch(directory, missing)
         files = find_files(directory)
+    paths = {name: found for name, found in files.items() if found is not None}
+    if len(paths) < len(files):  # fetched, yet not where the reader looks
+        gaps = [name for name in files if name not in paths]
+        raise MnistUnavailableError(_by_hand(directory, gaps, "the download left gaps"))
 
-    train_images = read_idx(files[FILES["train_images"]], IMAGES_MAGIC)
-    train_labels = read_idx(files[FILES["train_labels"]], LABELS_MAGIC)
-    test_images = read_idx(files[FILES["test_images"]], IMAGES_MAGIC)
-    test_labels = read_idx(files[FILES["test_labels"]], LABELS_MAGIC)
-    _check_pair(train_images, train_labels, files, "train")
-    _check_pair(test_images, test_labels, files, "test")
+    train_images = read_idx(paths[FILES["train_images"]], IMAGES_MAGIC)
+    train_labels = read_idx(paths[FILES["train_labels"]], LABELS_MAGIC)
+    test_images = read_idx(paths[FILES["test_images"]], IMAGES_MAGIC)
+    test_labels = read_idx(paths[FILES["test_labels"]], LABELS_MAGIC)
+    _check_pair(train_images, train_labels, paths, "train")
+    _check_pair(test_images, test_labels, paths, "test")
     n = len(train_labels)
     if validation >= n:
         raise ValueError(

@@ -92,7 +92,8 @@ def save_network(net: Network, path: PathLike) -> None:
     )
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            # NumPy's stubs read **arrays as its allow_pickle flag; they are arrays.
+            np.savez(f, **arrays)  # type: ignore[arg-type]
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
