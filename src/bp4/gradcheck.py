@@ -48,13 +48,15 @@ def numerical_gradient(
     net: Network, X: Any, Y: Any, eps: float = 1e-4
 ) -> tuple[list[Array], list[Array]]:
     """∂C/∂w^l and ∂C/∂b^l for every layer by central differences (slow: 4 costs a parameter)."""
+    # Check the batch once, not in each of the 4 cost evaluations per parameter.
+    X, Y = net._check_batch(X, Y)
     nabla_w = [_central_differences(net, w, X, Y, eps) for w in net.weights]
     nabla_b = [_central_differences(net, b, X, Y, eps) for b in net.biases]
     return nabla_w, nabla_b
 
 
 def _central_differences(
-    net: Network, theta: Array, X: Any, Y: Any, eps: float
+    net: Network, theta: Array, X: Array, Y: Array, eps: float
 ) -> Array:
     grad = np.zeros(theta.shape)
     for index in np.ndindex(theta.shape):
@@ -62,7 +64,7 @@ def _central_differences(
         c = {}
         for step in (-2, -1, 1, 2):
             theta[index] = saved + step * eps
-            c[step] = net.cost(X, Y)
+            c[step] = net.cost_function.fn(net._output(X), Y)  # C, as net.cost
         theta[index] = saved  # leave the network exactly as it was
         grad[index] = (8 * (c[1] - c[-1]) - (c[2] - c[-2])) / (12 * eps)
     return grad
