@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,9 +26,16 @@ from . import backprop as bp
 from .activations import Activation, get_activation, get_output_activation
 from .array import Array
 from .cost import Cost, get_cost
+from .diagnosis import divergence_advice, is_stalled, stall_message
 from .forward import feedforward, forward
 from .saving import load_network, save_network
-from .training import EpochRecord, History, TrainingDivergedError, update_parameters
+from .training import (
+    EpochRecord,
+    History,
+    TrainingDivergedError,
+    TrainingStalledWarning,
+    update_parameters,
+)
 from .validation import (
     check_batch,
     check_callback,
@@ -252,6 +260,7 @@ class Network:
         weight_decay = 1.0 - eta * lmbda / n
         history = History()
         best: tuple[list[Array], list[Array]] | None = None  # for patience
+        warned = False  # a stalled run is reported once
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
@@ -261,12 +270,15 @@ class Network:
                 monitor_learning_speeds,
             )  # fmt: skip
             if not np.isfinite(record.cost):
-                raise TrainingDivergedError(record, eta, history)
+                advice = divergence_advice(eta, X)
+                raise TrainingDivergedError(record, eta, history, advice)
             history.append(record)
             if verbose:
                 print(record, flush=True)
             if callback is not None:
                 callback(record)
+            if not warned:
+                warned = self._warn_if_stalled(history, X)
             if patience is not None and history.best_epoch is not None:
                 if history.best_epoch == epoch:
                     best = (
@@ -345,6 +357,32 @@ class Network:
             _, nabla_b = self._backprop(X[:, :m], Y[:, :m])
             found["learning_speeds"] = tuple(float(np.linalg.norm(g)) for g in nabla_b)
         return EpochRecord(epoch, cost, time.perf_counter() - start, **found)
+
+    def _warn_if_stalled(self, history: History, X: Array) -> bool:
+        """Warn (once) when the cost stopped moving at chance accuracy; True if so."""
+        last = history[-1]
+        accuracy = next(
+            (
+                a
+                for a in (
+                    last.validation_accuracy,
+                    last.accuracy,
+                    last.training_accuracy,
+                )
+                if a is not None
+            ),
+            None,
+        )
+        n_classes = self.sizes[-1]
+        if not is_stalled([r.cost for r in history], accuracy, n_classes):
+            return False
+        message = stall_message(
+            self.weights, self.biases, X, self.activation,
+            self.output_activation, accuracy or 0.0, n_classes,
+        )  # fmt: skip
+        # 4: past this method, sgd and its np.errstate wrapper, to the caller.
+        warnings.warn(TrainingStalledWarning(message), stacklevel=4)
+        return True
 
     # -- on arrays already checked ------------------------------------------------
 

@@ -164,11 +164,21 @@ class TrainingDivergedError(FloatingPointError):
     epochs before it, which were fine.
     """
 
-    def __init__(self, record: EpochRecord, eta: float, history: list[EpochRecord]):
+    def __init__(
+        self,
+        record: EpochRecord,
+        eta: float,
+        history: list[EpochRecord],
+        advice: str | None = None,
+    ):
         self.record = record
         self.history = history
+        advice = advice or f"try a smaller learning rate, such as eta = {eta / 10:g}"
         super().__init__(
             f"training diverged at epoch {record.epoch}: the cost C became "
-            f"{record.cost} with eta = {eta:g}; try a smaller learning rate, "
-            f"such as eta = {eta / 10:g}"
+            f"{record.cost} with eta = {eta:g}; {advice}"
         )
+
+
+class TrainingStalledWarning(UserWarning):
+    """:meth:`bp4.Network.sgd` sees a cost that stopped moving at chance accuracy."""
