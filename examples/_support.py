@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -59,6 +59,24 @@ class ArgumentParser(argparse.ArgumentParser):
             f"showing it; without a display it goes to {default} in the current "
             "folder",
         )
+
+
+def run(main: Callable[[], int]) -> NoReturn:
+    """Exit with ``main()``'s status; on Ctrl-C say so in one line (status 130,
+    the shell's for SIGINT), and end quietly when stdout is closed early, as by
+    ``| head``."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        print(f"{os.path.basename(sys.argv[0])}: interrupted", file=sys.stderr)
+        status = 130
+    except BrokenPipeError:
+        # Python's documented recipe: point stdout at /dev/null so that the
+        # flush at exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)
 
 
 def count(minimum: int) -> Any:

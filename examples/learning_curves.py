@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from _support import ArgumentParser, count, positive, pyplot, show_or_save
+from _support import ArgumentParser, count, positive, pyplot, run, show_or_save
 
 import bp4
 
@@ -114,4 +114,4 @@ def plot(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -25,10 +25,8 @@ whose path it prints.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
-from _support import ArgumentParser, count, positive, pyplot, show_or_save
+from _support import ArgumentParser, count, positive, pyplot, run, show_or_save
 
 import bp4
 
@@ -200,4 +198,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

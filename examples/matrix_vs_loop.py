@@ -18,12 +18,11 @@ and checks both against the component-by-component reference
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
-from _support import ArgumentParser, count, positive
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 from bp4 import reference
@@ -117,4 +116,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from _support import ArgumentParser, count, positive
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 
@@ -105,4 +105,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 import numpy as np
-from _support import ArgumentParser, count, positive
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 
@@ -121,4 +121,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

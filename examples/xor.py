@@ -13,10 +13,8 @@ a failure.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
-from _support import ArgumentParser, count, positive
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 
@@ -60,4 +58,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -12,6 +12,7 @@ import ast
 import importlib.util
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -188,6 +189,45 @@ def test_train_digits_offers_exactly_bp4s_choices(tmp_path):
         "--cost": set(COSTS),
         "--init": set(INITS),
     }
+
+
+def start(script: str, *args: str, cwd: Path) -> subprocess.Popen:
+    """A script running unbuffered, its stdout and stderr read by the test."""
+    command = [sys.executable, "-u", str(EXAMPLES / script), *args]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        env=env,
+        cwd=cwd,
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX's")
+def test_ctrl_c_is_one_line_and_exit_status_130(tmp_path):
+    process = start("train_digits.py", "--epochs", "100000", cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith("Training Network(")
+    assert process.stdout.readline().startswith("Epoch  1: ")  # training, surely
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert process.stderr.read() == "train_digits.py: interrupted\n"
+    process.stdout.close()
+    process.stderr.close()
+
+
+def test_a_closed_stdout_ends_quietly(tmp_path):
+    # As `train_digits.py | head -2`: the reader leaves after two lines.
+    process = start("train_digits.py", "--epochs", "100000", cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith("Training Network(")
+    assert process.stdout.readline().startswith("Epoch  1: ")
+    process.stdout.close()
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == ""
+    process.stderr.close()
 
 
 # -- each example's output ----------------------------------------------------------
