@@ -56,7 +56,8 @@ class ArgumentParser(argparse.ArgumentParser):
             type=figure_path,
             metavar="PATH",
             help="write the figure to PATH (.png, .pdf, .svg, ...) instead of "
-            f"showing it; without a display it goes to {default} in the current "
+            "showing it; when there is no window to show it in (no display, or "
+            f"a file-only matplotlib backend) it goes to {default} in the current "
             "folder",
         )
 
@@ -163,4 +164,4 @@ def show_or_save(plt: Any, figure: Any, save: str | None, default: str) -> None:
         sys.exit(f"cannot write the figure to {path}: {error.strerror or error}")
     print(f"\nSaved the figure to {path}")
     if save is None:
-        print("(there is no display to show it on; --save PATH chooses the file)")
+        print("(matplotlib has no window to show it in; --save PATH chooses the file)")

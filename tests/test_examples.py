@@ -98,7 +98,8 @@ def check_default_figure(out: str, path: Path) -> None:
     check_figure(out, path)
     if has_matplotlib():
         assert (
-            "(there is no display to show it on; --save PATH chooses the file)" in out
+            "(matplotlib has no window to show it in; --save PATH chooses the file)"
+            in out
         )
 
 
