@@ -55,6 +55,7 @@ def run(
     cwd: Path,
     without_matplotlib: bool = False,
     backend: str | None = "Agg",
+    display: str | None = None,
 ) -> subprocess.CompletedProcess:
     command = [sys.executable, str(EXAMPLES / script), *args]
     if without_matplotlib:
@@ -64,6 +65,8 @@ def run(
         env.pop(name, None)
     if backend is not None:
         env["MPLBACKEND"] = backend
+    if display is not None:
+        env["DISPLAY"] = display
     return subprocess.run(
         command, capture_output=True, encoding="utf-8", env=env, cwd=cwd, timeout=300
     )
@@ -347,6 +350,12 @@ def test_learning_curves(tmp_path):
 
 
 # -- figures ------------------------------------------------------------------------
+
+
+def test_with_a_display_but_a_file_only_backend_the_figure_goes_to_a_file(tmp_path):
+    # No X server answers at :99; with Agg chosen, none is ever contacted.
+    out = ok(run("learning_slowdown.py", "--steps", "20", cwd=tmp_path, display=":99"))
+    check_default_figure(out, tmp_path / "learning_slowdown.png")
 
 
 def draw(
