@@ -5,9 +5,10 @@
 1. A saturated output neuron learns slowly. BP1 says δ^L = ∇_a C ⊙ σ'(z^L),
    and σ'(z) ≈ 0 when the sigmoid is near 0 or 1: however wrong the output,
    its error δ^L, and so every gradient into it, is small. One sigmoid neuron
-   (input x = 1, target y = 0, η = 0.15) is started at w = 0.6, b = 0.9
-   (output 0.82) and at w = 2, b = 2 (output 0.98, saturated). With the
-   quadratic cost the saturated start barely moves for many steps. The
+   (input x = 1, target y = 0, η = 0.15 unless --eta says otherwise) is
+   started at w = 0.6, b = 0.9 (output 0.82) and at w = 2, b = 2 (output
+   0.98, saturated). With the quadratic cost the saturated start barely
+   moves for many steps. The
    cross-entropy cost has ∇_a C = (a − y) / (a (1 − a)), which cancels σ'(z)
    in BP1, so δ^L = a − y: the worse the output, the faster it learns.
 
@@ -135,7 +136,13 @@ def report_low_activation(r: dict[str, np.ndarray], eta: float) -> None:
     )
 
 
-def plot(runs, low, eta: float, steps: int, save: str | None) -> None:
+def plot(
+    runs: dict[tuple[str, str], dict[str, np.ndarray]],
+    low: dict[str, np.ndarray],
+    eta: float,
+    steps: int,
+    save: str | None,
+) -> None:
     plt = pyplot(save)
     if plt is None:
         return
