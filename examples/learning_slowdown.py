@@ -8,9 +8,9 @@
    (input x = 1, target y = 0, η = 0.15 unless --eta says otherwise) is
    started at w = 0.6, b = 0.9 (output 0.82) and at w = 2, b = 2 (output
    0.98, saturated). With the quadratic cost the saturated start barely
-   moves for many steps. The
-   cross-entropy cost has ∇_a C = (a − y) / (a (1 − a)), which cancels σ'(z)
-   in BP1, so δ^L = a − y: the worse the output, the faster it learns.
+   moves for many steps. The cross-entropy cost has
+   ∇_a C = (a − y) / (a (1 − a)), which cancels σ'(z) in BP1, so
+   δ^L = a − y: the worse the output, the faster it learns.
 
 2. Weights out of a low-activation neuron learn slowly. BP4 says
    ∂C/∂w = a_in δ_out: with a_in ≈ 0 the gradient is ≈ 0 whatever δ_out is.
