@@ -42,15 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eta", type=positive, default=3.0, help="learning rate η")
     parser.add_argument(
         "--activation",
-        choices=["sigmoid", "tanh", "relu"],
+        choices=sorted(bp4.activations.ACTIVATIONS),
         default="sigmoid",
-        help="the activation function σ of every layer",
+        help="the activation function σ of the hidden layers",
+    )
+    parser.add_argument(
+        "--output-activation",
+        choices=sorted(bp4.activations.OUTPUT_ACTIVATIONS),
+        default="sigmoid",
+        help="σ of the output layer (softmax goes with --cost log-likelihood)",
     )
     parser.add_argument(
         "--cost",
-        choices=["quadratic", "cross-entropy"],
+        choices=sorted(bp4.cost.COSTS),
         default="quadratic",
-        help="the cost C whose gradient ∇_a C starts BP1",
+        help="the cost C whose gradient ∇_a C starts BP1 (cross-entropy needs a "
+        "sigmoid or softmax output, log-likelihood a softmax output)",
     )
     parser.add_argument(
         "--init",
@@ -71,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         net = bp4.Network(
             [64, *args.hidden, 10],
             activation=args.activation,
+            output_activation=args.output_activation,
             cost=args.cost,
             init=args.init,
             seed=args.seed,

@@ -23,7 +23,7 @@ import pytest
 from mnist_helpers import fake_mnist, write_mnist
 
 import bp4
-from bp4.activations import ACTIVATIONS
+from bp4.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from bp4.cost import COSTS
 from bp4.network import INITS
 
@@ -218,6 +218,7 @@ def test_train_digits_offers_exactly_bp4s_choices(tmp_path):
     }
     assert offered == {
         "--activation": set(ACTIVATIONS),
+        "--output-activation": set(OUTPUT_ACTIVATIONS),
         "--cost": set(COSTS),
         "--init": set(INITS),
     }
@@ -275,7 +276,10 @@ def test_from_script(tmp_path):
 def test_train_digits(tmp_path):
     args = ["--hidden", "20", "--epochs", "2", "--cost", "cross-entropy", "--seed", "1"]
     out = ok(run("train_digits.py", *args, cwd=tmp_path))
-    assert "Network([64, 20, 10], activation='sigmoid', cost='cross-entropy'" in out
+    assert (
+        "Network([64, 20, 10], activation='sigmoid', output_activation='sigmoid', "
+        "cost='cross-entropy'" in out
+    )
     assert "2 epochs, batch size 10, η 3.0, init standard, seed 1" in out
     epochs = re.findall(r"^Epoch +(\d+): (\d+) / 450 ", out, re.M)
     assert [int(e[0]) for e in epochs] == [1, 2]
