@@ -25,6 +25,9 @@ language = "en"
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    # NumPy- and Google-style docstring sections; :math:`...` in a docstring
+    # becomes a math node, typeset like the pages' $...$ by katex_offline.
+    "sphinx.ext.napoleon",
     "katex_offline",  # docs/_ext: math by the vendored KaTeX, no network
 ]
 html_math_renderer = "katex_offline"
@@ -39,6 +42,8 @@ myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
 
 
 html_theme = "alabaster"
@@ -57,7 +62,7 @@ html_show_sourcelink = False
 html_theme_options = {
     "description": "BP1–BP4 in NumPy, as the text writes them",
     "show_relbars": True,
-    # Wide enough for bp4's 88-column code without a scroll bar.
+    # With bp4.css's code size, 88-column code and its line numbers fit.
     "page_width": "1180px",
     "sidebar_width": "240px",
 }
