@@ -3,9 +3,10 @@
 Every page of the site is opened from ``file://`` in a 1280-pixel-wide frame.
 On each page with math the rendered DOM must have every formula typeset by
 KaTeX, no KaTeX error and no TeX left as text; no page may scroll sideways at
-that width, as a whole or in a code block, formula or table; and no page may
-request anything off the machine (Chromium's net log). The check is itself
-tested on pages broken on purpose.
+that width, as a whole or in a code block, formula or table; the Chinese
+pages' characters must be drawn in a font, not as empty boxes; and no page may
+request anything off the machine (Chromium's net log). The checks are
+themselves tested on pages broken on purpose and with the CJK fonts hidden.
 
 These tests carry the ``browser`` marker: ``python -m pytest`` runs them (and
 so does .ci/run); ``-m "not browser"`` leaves them out.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -124,6 +126,22 @@ function overflowing(doc) {
   }
   return found;
 }
+// The Chinese characters drawn as empty boxes, in the font the page's text
+// asks for: a character no font has (U+10FFFD) is drawn as the missing-glyph
+// box, and a character that looks exactly like it has no font either.
+function boxes(doc) {
+  const canvas = doc.createElement("canvas");
+  canvas.width = canvas.height = 48;
+  const context = canvas.getContext("2d");
+  context.font = "32px " + doc.defaultView.getComputedStyle(doc.body).fontFamily;
+  const pixels = (text) => {
+    context.clearRect(0, 0, 48, 48);
+    context.fillText(text, 4, 36);
+    return context.getImageData(0, 0, 48, 48).data.join();
+  };
+  const missing = pixels("\\u{10FFFD}");
+  return Array.from("中文反向传播").filter((c) => pixels(c) === missing);
+}
 for (const url of %s) {
   const frame = document.createElement("iframe");
   frame.style.width = WIDTH + "px";
@@ -136,6 +154,7 @@ for (const url of %s) {
     if (doc) {
       await doc.fonts.ready;
       kept.dataset.overflow = JSON.stringify(overflowing(doc));
+      kept.dataset.boxes = JSON.stringify(boxes(doc));
       kept.innerHTML = doc.documentElement.outerHTML;
     } else {
       kept.dataset.error = "the page's DOM could not be read";
@@ -154,10 +173,16 @@ class BrowserRun:
     rendered: dict[str, str]  # file URL -> rendered DOM
     overflow: dict[str, list[str]]  # file URL -> what scrolls sideways
     off_machine: list[str]  # URLs the pages requested that are not file URLs
+    boxes: dict[str, list[str]]  # file URL -> Chinese characters with no font
 
 
-def open_in_chromium(pages: list[Path]) -> BrowserRun:
-    """Open the pages in headless Chromium; their rendered DOM and their requests."""
+def open_in_chromium(
+    pages: list[Path], env: dict[str, str] | None = None
+) -> BrowserRun:
+    """Open the pages in headless Chromium; their rendered DOM and their requests.
+
+    ``env`` replaces Chromium's environment (the tests use it to hide fonts).
+    """
     binary = chromium()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -171,19 +196,21 @@ def open_in_chromium(pages: list[Path]) -> BrowserRun:
             capture_output=True,
             text=True,
             timeout=300,
+            env=env,
         )
         assert result.returncode == 0, result.stderr[-2000:]
         root = parse(result.stdout)
-        rendered, overflow = {}, {}
+        rendered, overflow, boxes = {}, {}, {}
         for node in root.walk():
             if node.tag == "template" and "data-page" in node.attrs:
                 assert "data-error" not in node.attrs, node.attrs
                 url = node.attrs["data-page"]
                 rendered[url] = serialise(node)
                 overflow[url] = json.loads(node.attrs["data-overflow"])
+                boxes[url] = json.loads(node.attrs["data-boxes"])
         missing = set(urls) - set(rendered)
         assert not missing, f"Chromium did not finish loading {sorted(missing)}"
-        return BrowserRun(rendered, overflow, page_requests(net_log))
+        return BrowserRun(rendered, overflow, page_requests(net_log), boxes)
 
 
 def serialise(node: Node) -> str:
@@ -299,3 +326,31 @@ def test_browser_check_fails_on_broken_pages(site: Path, tmp_path: Path) -> None
     assert any(w.startswith("the page:") for w in wide), wide
     assert any(w.startswith("pre ") and "xxxx" in w for w in wide), wide
     assert run.overflow[unrendered.resolve().as_uri()] == []
+
+
+ZH_PAGES = [page for page in ALL_PAGES if page.startswith("zh/")]
+
+
+@pytest.mark.parametrize("page", ZH_PAGES)
+def test_chinese_is_drawn_in_a_font(site: Path, browser: BrowserRun, page: str) -> None:
+    """Not as empty boxes: a CJK font (bp4.css names them) is installed."""
+    assert browser.boxes[(site / f"{page}.html").resolve().as_uri()] == [], (
+        "Chinese characters drawn as empty boxes: install a CJK font "
+        "(Debian: apt-get install fonts-noto-cjk)"
+    )
+
+
+def test_box_check_finds_empty_boxes(site: Path, tmp_path: Path) -> None:
+    """With fontconfig shown no CJK font, the check sees the boxes."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")  # Latin only, if present
+    fonts = tmp_path / "fonts.conf"
+    fonts.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        + (f"<dir>{dejavu}</dir>" if dejavu.is_dir() else "")
+        + f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(fonts)}
+    page = site / "zh" / "equations.html"
+    run = open_in_chromium([page], env=env)
+    assert run.boxes[page.resolve().as_uri()] == list("中文反向传播")
