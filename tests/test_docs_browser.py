@@ -3,7 +3,8 @@
 Every page of the site is opened from ``file://`` in a 1280-pixel-wide frame.
 On each page with math the rendered DOM must have every formula typeset by
 KaTeX, no KaTeX error and no TeX left as text; no page may scroll sideways at
-that width, as a whole or in a code block, formula or table; the Chinese
+that width, as a whole or in a code block, formula or table, and nothing may
+stick out of the text column; the Chinese
 pages' characters must be drawn in a font, not as empty boxes; and no page may
 request anything off the machine (Chromium's net log). The checks are
 themselves tested on pages broken on purpose and with the CJK fonts hidden.
@@ -117,11 +118,26 @@ function overflowing(doc) {
   if (root.scrollWidth > root.clientWidth) {
     found.push(`the page: ${root.scrollWidth} px wide in ${root.clientWidth} px`);
   }
-  for (const el of doc.querySelectorAll("pre, div.math, table, div.highlight")) {
+  const wide = "pre, div.math, table, div.highlight, img";
+  for (const el of doc.querySelectorAll(wide)) {
     if (el.scrollWidth > el.clientWidth) {
       const text = el.textContent.trim().slice(0, 50);
       found.push(`${el.tagName.toLowerCase()} ${el.scrollWidth} px wide in ` +
                  `${el.clientWidth} px: ${JSON.stringify(text)}`);
+    }
+  }
+  // Wider than the text column: over the margin, if not yet off the screen.
+  const body = doc.querySelector("div.body");
+  if (body) {
+    const style = doc.defaultView.getComputedStyle(body);
+    const edge = body.getBoundingClientRect().right - parseFloat(style.paddingRight);
+    for (const el of body.querySelectorAll(wide)) {
+      const over = el.getBoundingClientRect().right - edge;
+      if (over >= 1) {
+        const text = el.textContent.trim().slice(0, 50);
+        found.push(`${el.tagName.toLowerCase()} ${Math.round(over)} px past ` +
+                   `the text column: ${JSON.stringify(text)}`);
+      }
     }
   }
   return found;
@@ -277,6 +293,7 @@ def test_docstring_math_renders_in_chromium(
 
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_sideways_scrolling(site: Path, browser: BrowserRun, page: str) -> None:
+    """At 1280 px nothing scrolls sideways or sticks out of the text column."""
     assert browser.overflow[(site / f"{page}.html").resolve().as_uri()] == []
 
 
@@ -299,7 +316,8 @@ def test_browser_check_fails_on_broken_pages(site: Path, tmp_path: Path) -> None
             "</h1><p>the dollar math was not parsed: $w^l_{jk}$</p>"
             '<img src="https://example.invalid/figure.png" alt="">'
             f'<pre style="white-space: pre">{"x" * 400}</pre>'
-            f'<p style="width: {2 * WIDTH}px">wide</p>',
+            f'<p style="width: {2 * WIDTH}px">wide</p>'
+            '<table style="width: 900px"><tr><td>a wide table</td></tr></table>',
             1,
         ),
         encoding="utf-8",
@@ -325,6 +343,7 @@ def test_browser_check_fails_on_broken_pages(site: Path, tmp_path: Path) -> None
     wide = run.overflow[broken.resolve().as_uri()]
     assert any(w.startswith("the page:") for w in wide), wide
     assert any(w.startswith("pre ") and "xxxx" in w for w in wide), wide
+    assert any(w.startswith("table ") and "a wide table" in w for w in wide), wide
     assert run.overflow[unrendered.resolve().as_uri()] == []
 
 
