@@ -52,8 +52,8 @@ templates_path = ["_templates"]
 # The Chinese pages get the Chinese contents in their sidebar, not the English
 # site's (see _chinese_pages below).
 html_sidebars = {
-    "zh/**": ["about.html", "navigation-zh.html", "relations-zh.html"]
-    + ["searchfield.html"],
+    "zh/**": ["about-zh.html", "navigation-zh.html", "relations-zh.html"]
+    + ["searchfield-zh.html"],
 }
 html_css_files = ["bp4.css"]
 html_title = "bp4"
