@@ -1,8 +1,7 @@
 """Fixtures for tests/: the documentation site, built once per test session.
 
-The shared test code is in ``helpers.py`` and ``docs_helpers.py``. The names
-of ``helpers`` imported here are re-exported only for test modules that still
-write ``from conftest import ...``; new code imports from ``helpers``.
+The shared test code is in ``helpers.py`` and ``docs_helpers.py``; test
+modules import it from there.
 """
 
 import textwrap
@@ -10,10 +9,6 @@ from pathlib import Path
 
 import pytest
 from docs_helpers import DOCS, GENERATED, IN_CI, ROOT, build_html
-from helpers import KINK_MARGIN, PAIRINGS, Case, random_cases
-
-__all__ = ["KINK_MARGIN", "PAIRINGS", "Case", "random_cases"]
-
 
 # -- the documentation, built once for the docs test modules ----------------------
 
