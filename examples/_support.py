@@ -50,6 +50,30 @@ class ArgumentParser(argparse.ArgumentParser):
         except (ValueError, TypeError) as error:
             self.error(str(error))
 
+    def add_sgd_options(self, epochs: int = 30, eta: float = 3.0) -> None:
+        """--epochs, --batch-size, --eta and --seed: the arguments of Network.sgd."""
+        self.add_argument(
+            "--epochs",
+            type=count(1),
+            default=epochs,
+            metavar="N",
+            help="passes over the data",
+        )
+        self.add_argument(
+            "--batch-size",
+            type=count(1),
+            default=10,
+            metavar="M",
+            help="samples per mini-batch",
+        )
+        self.add_argument("--eta", type=positive, default=eta, help="learning rate η")
+        self.add_argument(
+            "--seed",
+            type=count(0),
+            default=0,
+            help="seed for the weights and the shuffling",
+        )
+
     def add_save_option(self, default: str) -> None:
         self.add_argument(
             "--save",

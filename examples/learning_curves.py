@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from _support import ArgumentParser, count, positive, pyplot, run, show_or_save
+from _support import ArgumentParser, count, pyplot, run, show_or_save
 
 import bp4
 
@@ -32,23 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="widths of the hidden layers between the 64 inputs and 10 outputs",
     )
-    parser.add_argument(
-        "--epochs", type=count(1), default=30, metavar="N", help="passes over the data"
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=count(1),
-        default=10,
-        metavar="M",
-        help="samples per mini-batch",
-    )
-    parser.add_argument("--eta", type=positive, default=3.0, help="learning rate η")
-    parser.add_argument(
-        "--seed",
-        type=count(0),
-        default=0,
-        help="seed for the weights and the shuffling",
-    )
+    parser.add_sgd_options()
     parser.add_save_option(DEFAULT_FIGURE)
     args = parser.parse_args(argv)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from _support import ArgumentParser, count, positive, run
+from _support import ArgumentParser, count, run
 
 import bp4
 
@@ -29,17 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         help="widths of the hidden layers, between the 64 inputs and the 10 "
         "outputs (none for a network without hidden layers)",
     )
-    parser.add_argument(
-        "--epochs", type=count(1), default=30, metavar="N", help="passes over the data"
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=count(1),
-        default=10,
-        metavar="M",
-        help="samples per mini-batch",
-    )
-    parser.add_argument("--eta", type=positive, default=3.0, help="learning rate η")
+    parser.add_sgd_options()
     parser.add_argument(
         "--activation",
         choices=sorted(bp4.activations.ACTIVATIONS),
@@ -64,12 +54,6 @@ def main(argv: list[str] | None = None) -> int:
         choices=["standard", "scaled"],
         default="standard",
         help="initial weights from N(0, 1), or N(0, 1/n_in) for scaled",
-    )
-    parser.add_argument(
-        "--seed",
-        type=count(0),
-        default=0,
-        help="seed for the weights and the shuffling",
     )
     args = parser.parse_args(argv)
 

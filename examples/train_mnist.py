@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 import numpy as np
-from _support import ArgumentParser, count, positive, run
+from _support import ArgumentParser, count, run
 
 import bp4
 
@@ -80,23 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="use only the files already in the folder; never download",
     )
-    parser.add_argument(
-        "--epochs", type=count(1), default=30, metavar="N", help="passes over the data"
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=count(1),
-        default=10,
-        metavar="M",
-        help="samples per mini-batch",
-    )
-    parser.add_argument("--eta", type=positive, default=3.0, help="learning rate η")
-    parser.add_argument(
-        "--seed",
-        type=count(0),
-        default=0,
-        help="seed for the weights and the shuffling",
-    )
+    parser.add_sgd_options()
     parser.add_argument(
         "--train-size",
         type=count(1),
