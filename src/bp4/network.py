@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from . import backprop as bp
-from .activations import Activation, get_activation
-from .cost import Cost, get_cost
+from .activations import ACTIVATIONS, Activation, get_activation
+from .cost import COSTS, Cost, get_cost
 from .fast import BatchStep, feedforward_in_blocks
 from .forward import forward
-from .saving import load_network, save_network
+from .saving import NetworkState, generator_from_state, load_state, save_state
 from .validation import (
     check_float_dtype,
     check_inputs,
@@ -124,12 +124,57 @@ class Network:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the network to a ``.npz`` file: see :mod:`bp4.saving`."""
-        save_network(self, path)
+        activation = self.activation
+        if ACTIVATIONS.get(activation.name) != activation:
+            raise ValueError(
+                f"cannot save a network with the custom activation {activation!r}: "
+                f"only the built-in activations {sorted(ACTIVATIONS)} can be saved "
+                f"(a saved network is data, never code)"
+            )
+        cost = self.cost_function
+        name = getattr(cost, "name", None)
+        if not (isinstance(name, str) and type(COSTS.get(name)) is type(cost)):
+            raise ValueError(
+                f"cannot save a network with the custom cost {cost!r}: only the "
+                f"built-in costs {sorted(COSTS)} can be saved (a saved network is "
+                f"data, never code)"
+            )
+        state = NetworkState(
+            sizes=list(self.sizes),
+            activation=activation.name,
+            output_activation=activation.name,
+            cost=name,
+            init=self.init,
+            dtype=self.dtype,
+            weights=list(self.weights),
+            biases=list(self.biases),
+            rng_state=dict(self.rng.bit_generator.state),
+        )
+        save_state(state, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
         """Read a network written by :meth:`save`, checking every shape."""
-        return load_network(path, cls)
+        state = load_state(path)
+        try:
+            net = cls(
+                state.sizes,
+                activation=state.activation,
+                cost=state.cost,
+                init=state.init,
+                dtype=state.dtype,
+            )
+            if state.output_activation != state.activation:
+                raise ValueError(
+                    f"output_activation {state.output_activation!r} differs from "
+                    f"activation {state.activation!r}; this Network uses one σ for "
+                    f"every layer"
+                )
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{os.fspath(path)}: {error}") from None
+        net.weights, net.biases = state.weights, state.biases
+        net.rng = generator_from_state(state.rng_state)
+        return net
 
     # -- the mathematics, delegated -------------------------------------------
 
