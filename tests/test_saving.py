@@ -220,7 +220,9 @@ def test_load_names_what_is_wrong(saved, changes, message):
 
 def test_load_refuses_pickled_objects(saved):
     rewrite(saved, activation=np.array([print], dtype=object))
-    with pytest.raises(ValueError, match=r"not a network saved by bp4: 'activation' holds"):
+    with pytest.raises(
+        ValueError, match=r"not a network saved by bp4: 'activation' holds"
+    ):
         bp4.Network.load(saved)
 
 
