@@ -409,12 +409,15 @@ class _Reader:
                     f"compressed or encrypted (bp4 stores arrays as they are)"
                 )
             members[key] = info
+            if info.compress_size != info.file_size:  # stored: the same bytes
+                raise ValueError(
+                    f"{self.path} is not a network saved by bp4: {info.filename!r} "
+                    f"claims to hold {info.file_size} bytes in {info.compress_size}"
+                )
         # Stored entries hold their bytes inside the file, side by side: more
         # than the file's size means entries that overlap or lie about it.
         declared = sum(info.compress_size for info in members.values())
-        if declared > file_size or any(
-            info.compress_size != info.file_size for info in members.values()
-        ):
+        if declared > file_size:
             raise ValueError(
                 f"{self.path} is not a network saved by bp4: its zip entries claim "
                 f"{declared} bytes, more than the file's {file_size}"
@@ -544,8 +547,9 @@ class _Reader:
             ) from None
 
     def rng_state(self) -> dict:
+        text = self.text("rng_state")
         try:
-            state = json.loads(self.text("rng_state"))
+            state = json.loads(text)
         except (ValueError, RecursionError) as error:
             raise ValueError(
                 f"{self.path}: 'rng_state' is not a generator state: {_short(error)}"
