@@ -41,6 +41,7 @@ import math
 import os
 import re
 import stat
+import struct
 import sys
 import tempfile
 import zipfile
@@ -215,18 +216,23 @@ def _arrays_to_save(state: NetworkState) -> dict[str, np.ndarray]:
 
 
 def _checked(
-    value: Any, key: str, shape: tuple[int, ...], dtype: np.dtype, path: str = ""
+    value: Any,
+    key: str,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    path: str = "",
+    error: type[ValueError] = ValueError,
 ) -> np.ndarray:
     """``value`` in native byte order, once its shape, dtype and values are right."""
     where = f"{path}: " if path else ""
     if not isinstance(value, np.ndarray) or value.shape != shape:
         got = value.shape if isinstance(value, np.ndarray) else type(value).__name__
-        raise ValueError(f"{where}{key} has shape {got}; expected {shape}")
+        raise error(f"{where}{key} has shape {got}; expected {shape}")
     if value.dtype.newbyteorder("=") != dtype:
-        raise ValueError(f"{where}{key} has dtype {value.dtype}; expected {dtype}")
+        raise error(f"{where}{key} has dtype {value.dtype}; expected {dtype}")
     # min and max propagate NaN and reach ±inf without a temporary array.
     if value.size and not (np.isfinite(value.min()) and np.isfinite(value.max())):
-        raise ValueError(f"{where}{key} contains NaN or infinite values")
+        raise error(f"{where}{key} contains NaN or infinite values")
     return value.astype(dtype, copy=False)
 
 
@@ -318,11 +324,16 @@ def load_state(path: PathLike) -> NetworkState:
             raise ValueError(
                 f"{name} is not a network saved by bp4: it is not an .npz (zip) archive"
             )
-        with _reading(name):
-            archive = zipfile.ZipFile(f)
-        with archive, contextlib.ExitStack() as open_files:
-            size = os.fstat(f.fileno()).st_size
-            return _Reader(archive, name, size, open_files).state()
+        size = os.fstat(f.fileno()).st_size
+        try:
+            with zipfile.ZipFile(f) as archive, contextlib.ExitStack() as open_files:
+                return _Reader(archive, name, size, open_files).state()
+        except _RefusedError as refusal:  # a check of ours: its message says it all
+            raise ValueError(str(refusal)) from None
+        except _DAMAGE as error:  # what the zip and .npy readers raise
+            raise ValueError(
+                f"{name} is not a network saved by bp4: {_short(error)}".rstrip(".")
+            ) from None
 
 
 class _Reader:
@@ -344,14 +355,14 @@ class _Reader:
 
     def state(self) -> NetworkState:
         if self.text("format") != FORMAT:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} is not a network saved by bp4: 'format' is "
                 f"{_short(self.text('format'))}; expected {FORMAT!r}"
             )
         version = int(self.integers("format_version", ())[()])
         if version not in METADATA:
             newer = " (it was saved by a newer bp4)" if version > FORMAT_VERSION else ""
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} has format version {version}; this bp4 reads versions "
                 f"1 to {FORMAT_VERSION}{newer}"
             )
@@ -370,7 +381,7 @@ class _Reader:
         for key, shape in shapes.items():  # every header before any data
             self.check_header(key, shape, dtype)
         parameters = {
-            key: _checked(self.read(key), key, shape, dtype, self.path)
+            key: _checked(self.read(key), key, shape, dtype, self.path, _RefusedError)
             for key, shape in shapes.items()
         }
         L = len(sizes)
@@ -394,23 +405,23 @@ class _Reader:
             if key == info.filename or not (
                 key in METADATA[FORMAT_VERSION] or PARAMETER.fullmatch(key)
             ):
-                raise ValueError(
+                raise _RefusedError(
                     f"{self.path} is not a network saved by bp4: it holds "
                     f"{_short(info.filename)}, which a saved network never has"
                 )
             if key in members:
-                raise ValueError(
+                raise _RefusedError(
                     f"{self.path} is not a network saved by bp4: it holds "
                     f"{info.filename!r} twice"
                 )
             if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
-                raise ValueError(
+                raise _RefusedError(
                     f"{self.path} is not a network saved by bp4: {info.filename!r} is "
                     f"compressed or encrypted (bp4 stores arrays as they are)"
                 )
             members[key] = info
             if info.compress_size != info.file_size:  # stored: the same bytes
-                raise ValueError(
+                raise _RefusedError(
                     f"{self.path} is not a network saved by bp4: {info.filename!r} "
                     f"claims to hold {info.file_size} bytes in {info.compress_size}"
                 )
@@ -418,7 +429,7 @@ class _Reader:
         # than the file's size means entries that overlap or lie about it.
         declared = sum(info.compress_size for info in members.values())
         if declared > file_size:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} is not a network saved by bp4: its zip entries claim "
                 f"{declared} bytes, more than the file's {file_size}"
             )
@@ -429,13 +440,13 @@ class _Reader:
         expected = set(metadata) | {f"{k}{l}" for l in range(2, L + 1) for k in "wb"}
         missing = sorted(expected - set(self.members))
         if missing:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} has no {missing[0]!r} array, which a network saved by "
                 f"bp4 has (it has {sorted(self.members)})"
             )
         unexpected = sorted(set(self.members) - expected)
         if unexpected:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} has arrays {unexpected} that a network of sizes "
                 f"{sizes} does not have"
             )
@@ -448,29 +459,33 @@ class _Reader:
         The entry stays open just past its header, for :meth:`read`.
         """
         if key not in self.members:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} has no {key!r} array, which a network saved by bp4 "
                 f"has (it has {sorted(self.members)})"
             )
-        with _reading(self.path):
-            member = self.archive.open(self.members[key])  # a ZipExtFile
-            f = self.open_files.enter_context(cast(io.BufferedIOBase, member))
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            elif version == (2, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            else:
-                raise ValueError(f"{key!r} has .npy format version {version}")
+        member = self.archive.open(self.members[key])  # a ZipExtFile
+        f = self.open_files.enter_context(cast(io.BufferedIOBase, member))
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise _RefusedError(
+                f"{self.path} is not a network saved by bp4: {key!r} has .npy "
+                f"format version {version}"
+            )
         self.opened[key] = (f, shape, fortran, dtype)
         return shape, dtype
 
     def check_header(self, key: str, shape: tuple[int, ...], dtype: np.dtype) -> None:
         found, found_dtype = self.header(key)
         if found != shape:
-            raise ValueError(f"{self.path}: {key} has shape {found}; expected {shape}")
+            raise _RefusedError(
+                f"{self.path}: {key} has shape {found}; expected {shape}"
+            )
         if found_dtype.newbyteorder("=") != dtype:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: {key} has dtype {found_dtype}; expected {dtype}"
             )
 
@@ -484,36 +499,35 @@ class _Reader:
         f, shape, fortran, dtype = self.opened.pop(key)
         size = math.prod(shape) * dtype.itemsize
         if f.tell() + size != self.members[key].file_size:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} is not a network saved by bp4: {key!r} has "
                 f"{self.members[key].file_size - f.tell()} bytes of data; its header "
                 f"says {size}"
             )
         array = np.empty(shape, dtype, order="F" if fortran else "C")
         data = array.reshape(-1, order="A").view(np.uint8).data  # its bytes, in place
-        with _reading(self.path):
-            for start in range(0, size, CHUNK):
-                chunk = data[start : start + CHUNK]
-                if f.readinto(chunk) != len(chunk):
-                    raise EOFError(f"{key!r} is cut short")
-            f.read(1)  # at the end: the zip reader checks the CRC-32 here
+        for start in range(0, size, CHUNK):
+            chunk = data[start : start + CHUNK]
+            if f.readinto(chunk) != len(chunk):
+                raise EOFError(f"{key!r} is cut short")
+        f.read(1)  # at the end: the zip reader checks the CRC-32 here
         return array
 
     def text(self, key: str) -> str:
         shape, dtype = self.header(key)
         if dtype.hasobject:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path} is not a network saved by bp4: {key!r} holds Python "
                 f"objects (a pickle), which bp4 never loads"
             )
         if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_TEXT:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: {key!r} must be a string of at most {MAX_TEXT} "
                 f"characters, got an array of dtype {dtype} and shape {shape}"
             )
         value = str(self.read(key))
         if not value:
-            raise ValueError(f"{self.path}: {key!r} is empty; expected a name")
+            raise _RefusedError(f"{self.path}: {key!r} is empty; expected a name")
         return value
 
     def integers(self, key: str, shape: tuple[int, ...] | None) -> np.ndarray:
@@ -522,7 +536,7 @@ class _Reader:
         one_d = shape is None and len(found) == 1 and found[0] <= len(self.members)
         if not (found == shape or one_d) or dtype.kind not in "iu":
             expected = "a 1-D array of integers" if shape is None else "an integer"
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: {key!r} must be {expected}, got dtype {dtype} and "
                 f"shape {found}"
             )
@@ -531,7 +545,7 @@ class _Reader:
     def sizes(self) -> list[int]:
         sizes = [int(n) for n in self.integers("sizes", None)]
         if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: 'sizes' must list at least two layers of positive "
                 f"integer widths; got {sizes}"
             )
@@ -542,7 +556,7 @@ class _Reader:
         try:
             return check_float_dtype(name).newbyteorder("=")
         except TypeError:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: 'dtype' is {_short(name)}; expected a floating-point type"
             ) from None
 
@@ -551,12 +565,12 @@ class _Reader:
         try:
             state = json.loads(text)
         except (ValueError, RecursionError) as error:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: 'rng_state' is not a generator state: {_short(error)}"
             ) from None
         problem = _rng_state_problem(state)
         if problem:
-            raise ValueError(
+            raise _RefusedError(
                 f"{self.path}: 'rng_state' is not a generator state: {problem}"
             )
         return state
@@ -616,7 +630,8 @@ def _kind(mode: int) -> str:
     return next((kind for test, kind in kinds if test(mode)), "not a regular file")
 
 
-# What zipfile and numpy.lib.format raise on a damaged archive: zlib.error,
+# What zipfile and numpy.lib.format raise on a damaged archive, turned by
+# load_state into one ValueError naming the file: zlib.error,
 # EOFError, OSError (EINVAL, a seek before the start), NotImplementedError (an
 # unknown compression), RuntimeError (encryption), OverflowError, struct's
 # errors and ValueError (bad headers) among them.
@@ -633,18 +648,12 @@ _DAMAGE = (
     RuntimeError,
     OverflowError,
     SyntaxError,
+    struct.error,
 )
 
 
-@contextlib.contextmanager
-def _reading(path: str) -> Iterator[None]:
-    """Turn what the zip and ``.npy`` readers raise on a damaged file into one line."""
-    try:
-        yield
-    except _DAMAGE as error:
-        raise ValueError(
-            f"{path} is not a network saved by bp4: {_short(error)}".rstrip(".")
-        ) from None
+class _RefusedError(ValueError):
+    """A check of :func:`load_state` failed; the message names the file."""
 
 
 def _short(value: Any, limit: int = 120) -> str:
