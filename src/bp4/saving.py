@@ -10,7 +10,7 @@ knows nothing of :class:`~bp4.network.Network`: it reads and writes a
 :class:`NetworkState`, and ``Network.save`` / ``Network.load`` convert.
 Names are stored as given; which names are valid is the ``Network``'s to say.
 
-Loading never runs code and never allocates more than the file holds. It
+Loading never runs code, and never allocates arrays larger than the file. It
 checks the member names, then each array's ``.npy`` header (dtype and
 shape, against ``sizes``) before it reads any array's data, and it reads an
 array only when the zip entry holding it is stored uncompressed inside the
@@ -115,8 +115,8 @@ def _rng_state_problem(state: Any) -> str | None:
     inner = state["state"]
     if not isinstance(inner, dict) or set(inner) != {"state", "inc"}:
         return "'state' must be a dict with the keys ['inc', 'state']"
-    for key, bound in [("state", 2**128), ("inc", 2**128)]:
-        if not _is_int(inner[key], bound):
+    for key in ("state", "inc"):
+        if not _is_int(inner[key], 2**128):
             return f"state[{key!r}] must be an integer in [0, 2**128)"
     if inner["inc"] % 2 == 0:  # PCG64 makes its increment odd
         return "state['inc'] must be odd"
@@ -154,12 +154,15 @@ def save_state(state: NetworkState, path: PathLike) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            _lock(f)  # tells a later save that this temporary file is in use
+            _lock(f)  # held until the rename: a later save leaves this file alone
             # NumPy's stubs read **arrays as its allow_pickle flag; they are arrays.
             np.savez(f, **arrays)  # type: ignore[arg-type]
             f.flush()
             os.fsync(f.fileno())
             os.chmod(tmp, mode)
+            if sys.platform != "win32":
+                os.replace(tmp, target)
+        if sys.platform == "win32":  # which cannot rename a file still open
             os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -174,11 +177,15 @@ def _arrays_to_save(state: NetworkState) -> dict[str, np.ndarray]:
     if (
         not isinstance(sizes, (list, tuple))
         or len(sizes) < 2
-        or any(type(n) is not int or n < 1 for n in sizes)
+        or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+            for n in sizes
+        )
     ):
         raise ValueError(
             f"sizes must list at least two positive integer widths, got {sizes!r}"
         )
+    sizes = [int(n) for n in sizes]
     names = {
         key: getattr(state, key)
         for key in ("activation", "output_activation", "cost", "init")
