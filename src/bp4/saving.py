@@ -11,11 +11,14 @@ knows nothing of :class:`~bp4.network.Network`: it reads and writes a
 Names are stored as given; which names are valid is the ``Network``'s to say.
 
 Loading never runs code, and never allocates arrays larger than the file. It
-checks the member names, then each array's ``.npy`` header (dtype and
-shape, against ``sizes``) before it reads any array's data, and it reads an
+checks the member names first; then it reads each array's ``.npy`` header
+before its data: the small metadata arrays (names of bounded length,
+``sizes``) first, then the header of every w^l and b^l, whose dtype and
+shape are checked against ``sizes`` before any weight is read. It reads an
 array only when the zip entry holding it is stored uncompressed inside the
-file, so the arrays it allocates together are never larger than the file on
-disk (a compressed "zip bomb" is refused unread). Every file that is
+file and holds exactly the bytes its header declares, so the arrays it
+allocates together are never larger than the file on disk (a compressed
+"zip bomb" is refused unread). Every file that is
 damaged or was not written by bp4 gets one ``ValueError`` naming the file.
 It opens only regular files: a FIFO or a device is refused, never read.
 
@@ -361,10 +364,11 @@ class _Reader:
         ] = {}
 
     def state(self) -> NetworkState:
-        if self.text("format") != FORMAT:
+        found = self.text("format")
+        if found != FORMAT:
             raise _RefusedError(
                 f"{self.path} is not a network saved by bp4: 'format' is "
-                f"{_short(self.text('format'))}; expected {FORMAT!r}"
+                f"{_short(found)}; expected {FORMAT!r}"
             )
         version = int(self.integers("format_version", ())[()])
         if version not in METADATA:
