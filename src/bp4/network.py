@@ -23,12 +23,18 @@ from typing import Any
 import numpy as np
 
 from . import backprop as bp
-from .activations import Activation, get_activation, get_output_activation
+from .activations import (
+    ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    Activation,
+    get_activation,
+    get_output_activation,
+)
 from .array import Array
-from .cost import Cost, get_cost
+from .cost import COSTS, Cost, get_cost
 from .diagnosis import divergence_advice, is_stalled, stall_message
 from .forward import feedforward, forward
-from .saving import load_network, save_network
+from .saving import NetworkState, generator_from_state, load_state, save_state
 from .training import (
     EpochRecord,
     History,
@@ -120,13 +126,60 @@ class Network:
     # -- saving -----------------------------------------------------------------
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`."""
-        save_network(self, path)
+        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`.
+
+        Only the built-in activations and costs can be saved, by name: a
+        saved network is data, never code.
+        """
+        for what, sigma, known in (
+            ("activation", self.activation, ACTIVATIONS),
+            ("output activation", self.output_activation, OUTPUT_ACTIVATIONS),
+        ):
+            if known.get(sigma.name) != sigma:
+                raise ValueError(
+                    f"cannot save a network with the custom {what} {sigma!r}: only "
+                    f"the built-in {what}s {sorted(known)} can be saved (a saved "
+                    f"network is data, never code)"
+                )
+        cost = self.cost_function
+        name = getattr(cost, "name", None)
+        if not (isinstance(name, str) and type(COSTS.get(name)) is type(cost)):
+            raise ValueError(
+                f"cannot save a network with the custom cost {cost!r}: only the "
+                f"built-in costs {sorted(COSTS)} can be saved (a saved network is "
+                f"data, never code)"
+            )
+        state = NetworkState(
+            sizes=list(self.sizes),
+            activation=self.activation.name,
+            output_activation=self.output_activation.name,
+            cost=name,
+            init=self.init,
+            dtype=self.dtype,
+            weights=list(self.weights),
+            biases=list(self.biases),
+            rng_state=dict(self.rng.bit_generator.state),
+        )
+        save_state(state, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
         """Read a network written by :meth:`save`, checking every shape."""
-        return load_network(path, cls)
+        state = load_state(path)
+        try:
+            net = cls(
+                state.sizes,
+                activation=state.activation,
+                output_activation=state.output_activation,
+                cost=state.cost,
+                init=state.init,
+                dtype=state.dtype,
+            )
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{os.fspath(path)}: {error}") from None
+        net.weights, net.biases = state.weights, state.biases
+        net.rng = generator_from_state(state.rng_state)
+        return net
 
     # -- the mathematics, delegated -------------------------------------------
 
