@@ -27,6 +27,17 @@ class Dataset(NamedTuple):
     X_test: Array
     y_test: Array
 
+    def __repr__(self) -> str:
+        """Counts and shapes, not the arrays: ``Dataset(1347 training, 450 test …)``."""
+        classes = len(np.union1d(np.unique(self.y_train), np.unique(self.y_test)))
+        return (
+            f"Dataset({self.X_train.shape[1]} training and {self.X_test.shape[1]} test "
+            f"samples of {self.X_train.shape[0]} features, {classes} classes, "
+            f"{self.X_train.dtype}; X_train {self.X_train.shape}, "
+            f"y_train {self.y_train.shape}, X_test {self.X_test.shape}, "
+            f"y_test {self.y_test.shape})"
+        )
+
 
 def load_digits(dtype: np.dtype | type = np.float64) -> Dataset:
     """The 8×8 handwritten digits shipped with bp4 (UCI optdigits, CC BY 4.0).
