@@ -235,7 +235,7 @@ def test_numbers_are_typeset_with_powers_of_ten():
     assert typeset.number(0.000012345) == r"1.234 \times 10^{-5}"
     assert typeset.number(-0.5) == "-0.5"
     assert typeset.matrix(np.array([[1.0, 2.0], [3.0, 4.0]]), "w") == (
-        r"\underset{w}{\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}}"
+        r"\underset{\textstyle w}{\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}}"
     )
 
 

@@ -34,20 +34,17 @@ def pyplot() -> Any:
     return plt
 
 
-def html_table(
-    header: Sequence[str], rows: Sequence[Sequence[str]], caption: str
-) -> str:
-    """A plain HTML table; cells are escaped, numbers right-aligned by the caller's text."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
+    """A title line above a plain HTML table; ``header`` is HTML, the cells are text."""
+    cell = 'style="text-align:right; padding:0.2em 0.8em"'
+    head = "".join(f"<th {cell}>{h}</th>" for h in header)
     body = "".join(
-        "<tr>"
-        + "".join(f'<td style="text-align:right">{html.escape(c)}</td>' for c in row)
-        + "</tr>"
+        "<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in row) + "</tr>"
         for row in rows
     )
     return (
-        f"<table><caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<div><p>{html.escape(title)}</p><table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
@@ -146,7 +143,8 @@ def gradient_check_html(check: GradientCheck, reading: Any) -> str:
         f"Gradient check: largest relative error {check.max_error:.2e}, "
         f"{reading(check.max_error)} (below 1e-7 good, above 1e-2 wrong)"
     )
-    return html_table(["layer l", "∂C/∂w^l", "∂C/∂b^l", "reading"], rows, caption)
+    header = ["layer l", "∂C/∂w<sup>l</sup>", "∂C/∂b<sup>l</sup>", "reading"]
+    return html_table(header, rows, caption)
 
 
 # -- the walk-through as a picture ---------------------------------------------

@@ -57,7 +57,7 @@ def matrix(M: Array, name: str | None = None) -> str:
     """A ``bmatrix`` of M's entries, ``name`` written under it if given."""
     rows = r" \\ ".join(" & ".join(number(v) for v in row) for row in M)
     tex = rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
-    return rf"\underset{{{name}}}{{{tex}}}" if name else tex
+    return rf"\underset{{\textstyle {name}}}{{{tex}}}" if name else tex
 
 
 def display(*parts: str) -> str:
@@ -218,7 +218,7 @@ def check_step(walk: Walkthrough) -> list[str]:
         "**8. Check**: backpropagation beside finite differences, "
         f"$\\partial C / \\partial \\theta \\approx "
         f"(C(\\theta + \\varepsilon) - C(\\theta - \\varepsilon)) / 2\\varepsilon$ "
-        f"with $\\varepsilon = {walk.eps:g}$ (subscripts count from 1 as in the "
+        f"with $\\varepsilon = {number(walk.eps)}$ (subscripts count from 1 as in the "
         "text: $w^2_{11}$ is `weights[0][0, 0]`)",
         "\n".join(
             [
