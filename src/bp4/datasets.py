@@ -28,14 +28,15 @@ class Dataset(NamedTuple):
     y_test: Array
 
     def __repr__(self) -> str:
-        """Counts and shapes, not the arrays: ``Dataset(1347 training, 450 test …)``."""
+        """Counts and shapes, not the arrays."""
         classes = len(np.union1d(np.unique(self.y_train), np.unique(self.y_test)))
         return (
-            f"Dataset({self.X_train.shape[1]} training and {self.X_test.shape[1]} test "
-            f"samples of {self.X_train.shape[0]} features, {classes} classes, "
-            f"{self.X_train.dtype}; X_train {self.X_train.shape}, "
-            f"y_train {self.y_train.shape}, X_test {self.X_test.shape}, "
-            f"y_test {self.y_test.shape})"
+            f"Dataset: {self.X_train.shape[1]} training and {self.X_test.shape[1]} "
+            f"test samples, {self.X_train.shape[0]} features, {classes} classes\n"
+            f"  X_train {self.X_train.shape} {self.X_train.dtype}, "
+            f"y_train {self.y_train.shape}\n"
+            f"  X_test  {self.X_test.shape} {self.X_test.dtype}, "
+            f"y_test  {self.y_test.shape}"
         )
 
 

@@ -36,8 +36,9 @@ def pyplot() -> Any:
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
     """A title line above a plain HTML table; ``header`` is HTML, the cells are text."""
-    cell = 'style="text-align:right; padding:0.2em 0.8em"'
-    head = "".join(f"<th {cell}>{h}</th>" for h in header)
+    th = 'style="text-align:right; padding:0.2em 0.8em"'
+    cell = 'style="text-align:right; padding:0.2em 0.8em; white-space:nowrap"'
+    head = "".join(f"<th {th}>{h}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in row) + "</tr>"
         for row in rows
@@ -52,34 +53,48 @@ def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str)
 
 
 def _percent(part: int | None, whole: int | None) -> str:
-    if part is None or not whole:
-        return ""
-    return f"{100 * part / whole:.1f}% ({part} / {whole})"
+    return "" if part is None or not whole else f"{100 * part / whole:.1f}%"
 
 
-HISTORY_COLUMNS = {
-    "training cost": lambda r: f"{r.cost:.4f}",
-    "training accuracy": lambda r: _percent(r.training_correct, r.training_total),
-    "validation cost": lambda r: (
-        "" if r.validation_cost is None else f"{r.validation_cost:.4f}"
+# Each column: its heading, the record's count of samples (for the heading),
+# and the cell's text.
+HISTORY_COLUMNS: list[tuple[str, Any, Any]] = [
+    ("training cost", None, lambda r: f"{r.cost:.4f}"),
+    (
+        "training accuracy",
+        lambda r: r.training_total,
+        lambda r: _percent(r.training_correct, r.training_total),
     ),
-    "validation accuracy": lambda r: _percent(r.validation_correct, r.validation_total),
-    "test accuracy": lambda r: _percent(r.correct, r.total),
-}
+    (
+        "validation cost",
+        None,
+        lambda r: "" if r.validation_cost is None else f"{r.validation_cost:.4f}",
+    ),
+    (
+        "validation accuracy",
+        lambda r: r.validation_total,
+        lambda r: _percent(r.validation_correct, r.validation_total),
+    ),
+    ("test accuracy", lambda r: r.total, lambda r: _percent(r.correct, r.total)),
+]
 
 
-def history_html(records: Sequence[EpochRecord], caption: str) -> str:
-    """One row per epoch: the training cost, each accuracy measured, the seconds."""
-    shown = {
-        name: cell
-        for name, cell in HISTORY_COLUMNS.items()
-        if any(cell(r) for r in records)
-    }
+def history_html(records: Sequence[EpochRecord], title: str) -> str:
+    """One row per epoch: the training cost, each accuracy measured, the seconds.
+
+    An accuracy's heading says how many samples it counts.
+    """
+    header, cells = ["epoch"], []
+    for name, total, cell in HISTORY_COLUMNS:
+        if any(cell(r) for r in records):
+            count = total(records[-1]) if total else None
+            header.append(name if count is None else f"{name}<br>(of {count})")
+            cells.append(cell)
     rows = [
-        [str(r.epoch), *(cell(r) for cell in shown.values()), f"{r.seconds:.2f}"]
+        [str(r.epoch), *(cell(r) for cell in cells), f"{r.seconds:.2f}"]
         for r in records
     ]
-    return html_table(["epoch", *shown, "seconds"], rows, caption)
+    return html_table([*header, "seconds"], rows, title)
 
 
 def plot_history(records: Sequence[EpochRecord]) -> Figure:
