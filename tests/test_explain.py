@@ -281,3 +281,21 @@ def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "bp4\[plot\]"'):
         explain().plot()
+
+
+def test_a_softmax_output_is_shown_with_bp1_in_its_general_form():
+    walk = explain([2, 3, 2], cost="log-likelihood", output_activation="softmax")
+    # softmax has no σ'(z^L) vector: NaN, never the forward pass's unused buffer
+    assert np.isnan(walk.sigma_primes[-1]).all()
+    dot = float((walk.a(3).T @ walk.nabla_a)[0, 0])
+    text, md = str(walk), walk._repr_markdown_()
+    assert "σ'(z^3)" not in text and r"\sigma'(z^{3})" not in md
+    assert "4. Output error (BP1, general form for softmax)" in text
+    assert f"with a^3 · ∇_a C = {dot:#.4g}" in text
+    assert "a^3 = softmax(z^3) (2×1)" in text
+    assert r"\operatorname{softmax}(z^{3})" in md
+    for got in (text, md):
+        assert "nan" not in got.lower()
+    # with the log-likelihood cost, BP1's general form is a^L − y
+    np.testing.assert_allclose(walk.delta(3), walk.a(3) - walk.y)
+    assert typeset.matrix(walk.delta(3), r"\delta^{3}") in md

@@ -26,6 +26,7 @@ COST_FORMULAS = {
         "C = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]",
         "∇_a C = (a^L − y) / (a^L (1 − a^L))",
     ),
+    "log-likelihood": ("C = −Σ_j y_j ln a^L_j", "∇_a C = −y / a^L"),
 }
 
 
@@ -100,6 +101,10 @@ def feedforward_step(walk: Walkthrough) -> list[str]:
             "=",
             _matrix(f"z^{l}", walk.z(l)),
         )
+        if l == walk.num_layers and not walk.output_activation.elementwise:
+            name = walk.output_activation.name
+            out += _equation(_matrix(f"a^{l} = {name}(z^{l})", walk.a(l)))
+            continue
         out += _equation(
             _matrix(f"a^{l} = σ(z^{l})", walk.a(l)),
             _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
@@ -124,6 +129,8 @@ def cost_step(walk: Walkthrough) -> list[str]:
 def output_error_step(walk: Walkthrough) -> list[str]:
     """4. BP1, as matrices and element by element."""
     L = walk.num_layers
+    if not walk.output_activation.elementwise:
+        return softmax_output_error_step(walk)
     out = [f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
     out += _equation(
         _matrix("∇_a C", walk.nabla_a),
@@ -139,6 +146,24 @@ def output_error_step(walk: Walkthrough) -> list[str]:
     for j in range(walk.sizes[-1]):
         out.append(f"    δ^{L}_{j + 1} = {nabla[j]} × {prime[j]} = {delta[j]}".rstrip())
     return out
+
+
+def softmax_output_error_step(walk: Walkthrough) -> list[str]:
+    """4. BP1 in its general form, for a softmax output layer."""
+    L = walk.num_layers
+    a, nabla = walk.a(L), walk.nabla_a
+    dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
+    return [
+        f"4. Output error (BP1, general form for softmax), L = {L}:",
+        "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
+        f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
+    ] + _equation(
+        _matrix(f"a^{L}", a),
+        "⊙",
+        _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),
+        "=",
+        _matrix(f"δ^{L}", walk.delta(L)),
+    )
 
 
 def hidden_error_step(walk: Walkthrough) -> list[str]:

@@ -24,6 +24,7 @@ COST_TEX = {
         r"C = -\sum_j \left[ y_j \ln a^L_j + (1 - y_j) \ln (1 - a^L_j) \right]",
         r"\nabla_a C = \frac{a^L - y}{a^L (1 - a^L)}",
     ),
+    "log-likelihood": (r"C = -\sum_j y_j \ln a^L_j", r"\nabla_a C = -\frac{y}{a^L}"),
 }
 
 
@@ -98,6 +99,10 @@ def feedforward_step(walk: Walkthrough) -> list[str]:
                 matrix(walk.z(l), f"z^{{{l}}}"),
             )
         )
+        if l == walk.num_layers and not walk.output_activation.elementwise:
+            name = rf"a^{{{l}}} = \operatorname{{{walk.output_activation.name}}}(z^{{{l}}})"
+            out.append(display(matrix(walk.a(l), name)))
+            continue
         out.append(
             display(
                 matrix(walk.a(l), rf"a^{{{l}}} = \sigma(z^{{{l}}})"),
@@ -127,6 +132,8 @@ def cost_step(walk: Walkthrough) -> list[str]:
 
 def output_error_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
+    if not walk.output_activation.elementwise:
+        return softmax_output_error_step(walk)
     return [
         f"**4. Output error (BP1)**, $L = {L}$",
         display(r"\delta^L = \nabla_a C \odot \sigma'(z^L)"),
@@ -134,6 +141,29 @@ def output_error_step(walk: Walkthrough) -> list[str]:
             matrix(walk.nabla_a, r"\nabla_a C"),
             r"\odot",
             matrix(walk.sigma_primes[-1], rf"\sigma'(z^{{{L}}})"),
+            "=",
+            matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+        ),
+    ]
+
+
+def softmax_output_error_step(walk: Walkthrough) -> list[str]:
+    L = walk.num_layers
+    a, nabla = walk.a(L), walk.nabla_a
+    dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
+    return [
+        f"**4. Output error (BP1)**, $L = {L}$, in its general form: softmax has "
+        f"no $\\sigma'(z^L)$ vector. Here $a^{{{L}}} \\cdot \\nabla_a C = "
+        f"{number(float(dot[0, 0]))}$.",
+        display(
+            r"\delta^L = \left( \frac{\partial a^L}{\partial z^L} \right)^T "
+            r"\nabla_a C = a^L \odot \left( \nabla_a C - (a^L \cdot \nabla_a C) "
+            r"\right)"
+        ),
+        display(
+            matrix(a, f"a^{{{L}}}"),
+            r"\odot",
+            matrix(nabla - dot, r"\nabla_a C - (a^L \cdot \nabla_a C)"),
             "=",
             matrix(walk.delta(L), rf"\delta^{{{L}}}"),
         ),

@@ -85,7 +85,7 @@ class Walkthrough:
     y: Array  # (n_L, 1)
     zs: list[Array]  # z^l = w^l a^{l-1} + b^l
     activations: list[Array]  # a^l = σ(z^l); activations[0] = x
-    sigma_primes: list[Array]  # σ'(z^l), kept for BP1 and BP2
+    sigma_primes: list[Array]  # σ'(z^l) for BP1 and BP2; NaN at L for softmax
     C: float  # the cost of this sample
     nabla_a: Array  # ∇_a C
     deltas: list[Array]  # δ^l: BP1 for l = L, BP2 below it
@@ -218,6 +218,10 @@ def explain(
         p.sigma_primes,
         p.deltas,
     )
+    if not net.output_activation.elementwise:
+        # Softmax has no σ'(z^L) vector (its Jacobian is not diagonal), and the
+        # forward pass leaves that buffer unwritten: NaN says "does not exist".
+        sigma_primes = [*sigma_primes[:-1], np.full_like(zs[-1], np.nan)]
     nabla_a = C_fn.nabla_a(activations[-1], y)
 
     checks = [
