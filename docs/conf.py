@@ -29,7 +29,12 @@ extensions = [
 html_math_renderer = "katex_offline"
 
 source_suffix = {".md": "markdown", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "figures/*.py", "_static/katex/README.md"]
+exclude_patterns = [
+    "_build",
+    "figures/*.py",
+    "_static/katex/README.md",
+    "notebooks/README.md",  # for readers of examples/notebooks on GitHub
+]
 
 # dollarmath: $…$ inline and $$ … $$ on their own lines for display math,
 # the same sources GitHub renders.

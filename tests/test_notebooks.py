@@ -89,3 +89,15 @@ def test_learning_slowdown(tmp_path: Path):
     assert "quadratic: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.0173" in text
     assert "cross-entropy: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.9820" in text
     assert len(shown(nb, "image/png")) == 1
+
+
+def test_the_docs_show_every_notebook():
+    """docs/notebooks is examples/notebooks, and the contents list each notebook."""
+    linked = ROOT / "docs" / "notebooks"
+    assert linked.resolve() == (ROOT / "examples" / "notebooks").resolve()
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"\nnotebooks/{path.stem}\n" in index
+    readme = (ROOT / "examples" / "notebooks" / "README.md").read_text("utf-8")
+    for path in NOTEBOOKS:
+        assert f"`{path.name}`" in readme
