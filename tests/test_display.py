@@ -179,3 +179,35 @@ def test_dataset_repr_shows_counts_and_shapes_not_arrays(digits):
 def test_epoch_record_repr_is_short(history):
     text = repr(history[0])
     assert text.startswith("EpochRecord(epoch=1, cost=") and len(text) < 250
+
+
+# -- what IPython (Jupyter, VS Code) picks to show -------------------------------------
+
+
+def test_ipython_shows_rich_forms_with_a_short_text_fallback(history):
+    formatters = pytest.importorskip("IPython.core.formatters")
+    display = formatters.DisplayFormatter()
+    walk = bp4.explain()
+    shown, _ = display.format(walk)
+    assert set(shown) == {"text/plain", "text/markdown"}
+    assert shown["text/plain"] == repr(walk)
+    assert shown["text/markdown"] == walk._repr_markdown_()
+    shown, _ = display.format(history)
+    assert set(shown) == {"text/plain", "text/html"}
+    case = random_cases(1, seed=6)[0]
+    shown, _ = display.format(gradient_check(case.net, case.X, case.Y))
+    assert set(shown) == {"text/plain", "text/html"}
+
+
+def test_walkthrough_plot_draws_into_given_axes():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    try:
+        assert bp4.explain([2, 2]).plot(ax=ax) is fig
+        assert len(ax.collections) == 3  # connections, coloured neurons, inputs
+        assert len(fig.axes) == 3  # the given axes and the two colour bars
+    finally:
+        plt.close(fig)
