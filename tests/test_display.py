@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import random_cases
+from helpers import random_cases
 
 import bp4
 from bp4.gradcheck import GradientCheck, LayerError, gradient_check, max_error

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import PAIRINGS
+from helpers import PAIRINGS
 
 import bp4
 from bp4 import reference, typeset
