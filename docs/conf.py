@@ -24,6 +24,7 @@ language = "en"
 
 extensions = [
     "myst_parser",
+    "myst_nb",  # the notebooks, run and rendered with their outputs
     "sphinx.ext.autodoc",
     # NumPy- and Google-style docstring sections; :math:`...` in a docstring
     # becomes a math node, typeset like the pages' $...$ by katex_offline.
@@ -32,13 +33,28 @@ extensions = [
 ]
 html_math_renderer = "katex_offline"
 
-source_suffix = {".md": "markdown"}
-exclude_patterns = ["_build", "figures/*.py", "_static/katex/README.md"]
+source_suffix = {".md": "markdown", ".ipynb": "myst-nb"}
+exclude_patterns = [
+    "_build",
+    "figures/*.py",
+    "_static/katex/README.md",
+    "notebooks/README.md",  # for readers of examples/notebooks on GitHub
+]
 
 # dollarmath: $…$ inline and $$ … $$ on their own lines for display math,
 # the same sources GitHub renders.
 myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
+
+# docs/notebooks links to examples/notebooks, which are stored without outputs:
+# every build runs them (offline, in a Python kernel) and shows what they print
+# and draw; a cell that fails fails the build. Markdown they display (the
+# walk-through's $$ math) is read as MyST, so KaTeX typesets it.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_timeout = 120
+nb_render_markdown_format = "myst"
+nb_merge_streams = True
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"

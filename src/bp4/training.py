@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .array import Array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def update_parameters(
@@ -151,11 +155,37 @@ class History(list):
             return "History([])"
         lines = [f"History of {len(self)} epoch{'s' * (len(self) != 1)}:"]
         lines += [f"  {record}" for record in self]
-        if self.best_epoch is not None:
-            lines.append(f"  best validation accuracy at epoch {self.best_epoch}")
-        if self.stopped_early:
-            lines.append("  stopped early (patience)")
+        lines += [f"  {note}" for note in self._notes()]
         return "\n".join(lines)
+
+    def _notes(self) -> list[str]:
+        notes = []
+        if self.best_epoch is not None:
+            notes.append(f"best validation accuracy at epoch {self.best_epoch}")
+        if self.stopped_early:
+            notes.append("stopped early (patience)")
+        return notes
+
+    def _repr_html_(self) -> str:
+        """A table, one row per epoch, of the quantities that were measured."""
+        from .display import history_html
+
+        caption = "; ".join(
+            [f"History of {len(self)} epoch{'s' * (len(self) != 1)}", *self._notes()]
+        )
+        return history_html(self, caption)
+
+    def plot(self) -> Figure:
+        """Cost and accuracy curves, epoch by epoch; returns the matplotlib Figure.
+
+        The left axes show the training cost (and the validation cost, if
+        measured), the right axes every accuracy measured, in percent; with no
+        accuracy there is only the left. Needs matplotlib
+        (``pip install "bp4[plot]"``).
+        """
+        from .display import plot_history
+
+        return plot_history(self)
 
 
 class TrainingDivergedError(FloatingPointError):
