@@ -74,7 +74,7 @@ def stall_message(
     z_L = p.zs[-1]
     if output_activation.name == "relu" and np.all(z_L <= 0):
         return message + (
-            "every output neuron is at z ≤ 0, where relu outputs 0 and passes no "
+            "Every output neuron is at z ≤ 0, where relu outputs 0 and passes no "
             "gradient: use output_activation='sigmoid' or 'softmax'."
         )
     return message + (
