@@ -99,6 +99,30 @@ def test_train_bad_arguments_exit_2_before_printing_anything(capsys, argv, messa
     assert re.search(message, line), line
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["explain", "--sizes", "30", "2"], r"at most 10 neurons a layer"),
+        (["explain", "--sizes", "2"], r"sizes must list at least two layers"),
+        (
+            ["explain", "--output-activation", "identity", "--cost", "log-likelihood"],
+            r"log-likelihood cost cannot be used with --output-activation identity",
+        ),
+        (["gradcheck", "--batch-size", "0"], r"--batch-size: expected an integer >= 1"),
+        (["gradcheck", "--cost", "hinge"], r"argument --cost: invalid choice: 'hinge'"),
+        (["gradcheck", "--sizes", "4", "0"], r"--sizes: expected a layer width from"),
+        (
+            ["gradcheck", "--output-activation", "relu", "--cost", "cross-entropy"],
+            r"^bp4 gradcheck: error: the cross-entropy cost cannot be used with "
+            r"--output-activation relu",
+        ),
+    ],
+)
+def test_explain_and_gradcheck_bad_arguments_exit_2(capsys, argv, message):
+    line = fails(capsys, argv, 2)
+    assert re.search(message, line), line
+
+
 def test_save_target_is_checked_before_training(capsys, tmp_path):
     target = tmp_path / "no" / "net.npz"
     line = fails(capsys, ["train", "--save", str(target)], 2)

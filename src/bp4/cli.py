@@ -1,9 +1,12 @@
 """bp4's command line: ``python -m bp4 COMMAND`` (or the ``bp4`` script).
 
 Commands: ``train``, ``evaluate``, ``explain``, ``gradcheck``. Every argument
-is checked before anything is printed or loaded. :func:`main` is the one
-place that turns an expected failure into one line on stderr (never a
-traceback) and an exit status:
+is checked before anything is printed or loaded: layer widths are at most
+:data:`MAX_WIDTH` (10^9), and a network that would not fit in the machine's
+memory is refused before it is allocated (:func:`check_memory`).
+
+:func:`main` is the one place that turns an expected failure into one line on
+stderr (never a traceback) and an exit status:
 
 - 0: done;
 - 1: the run failed: data unavailable, a file that cannot be read or
@@ -630,10 +633,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             f"{args.file} holds a network of sizes {net.sizes}; {name} needs "
             f"{n_in} inputs and {n_out} outputs"
         )
-    if name == "mnist":
-        X, y = mnist_test(args.data_dir)
-    else:
-        X, y = load_digits().X_test, load_digits().y_test
+    X, y = mnist_test(args.data_dir) if name == "mnist" else load_digits()[2:]
     correct, total = net.evaluate(X, y), X.shape[1]
     print(
         f"{args.file}: {net} classifies {correct} / {total} ({100 * correct / total:.1f}%)"
@@ -689,7 +689,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
     with _option_names():
         walk = explain(
-        args.sizes, args.seed, args.activation, args.cost,
+            args.sizes, args.seed, args.activation, args.cost,
             output_activation=args.output_activation,
         )  # fmt: skip
     print(format_walkthrough(walk))
