@@ -21,6 +21,7 @@ from bp4.cli import main
 def offline(monkeypatch, tmp_path):
     """No test reaches the real mirrors or the real cache folder."""
     monkeypatch.setattr(mnist, "MIRRORS", [closed_port_url()])
+    monkeypatch.delenv("BP4_MNIST_MIRRORS", raising=False)  # the list's override
     monkeypatch.setenv("BP4_DATA", str(tmp_path / "cache"))
     monkeypatch.setenv("no_proxy", "*")  # 127.0.0.1 directly, whatever the proxy
 
