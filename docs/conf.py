@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sphinx import addnodes
+
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "_ext"))
 # autodoc imports bp4 from the source tree, so the docs describe this checkout.
@@ -23,6 +25,9 @@ language = "en"
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    # NumPy- and Google-style docstring sections; :math:`...` in a docstring
+    # becomes a math node, typeset like the pages' $...$ by katex_offline.
+    "sphinx.ext.napoleon",
     "katex_offline",  # docs/_ext: math by the vendored KaTeX, no network
 ]
 html_math_renderer = "katex_offline"
@@ -37,10 +42,19 @@ myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
 
 
 html_theme = "alabaster"
 html_static_path = ["_static"]
+templates_path = ["_templates"]
+# The Chinese pages get the Chinese contents in their sidebar, not the English
+# site's (see _chinese_pages below).
+html_sidebars = {
+    "zh/**": ["about-zh.html", "navigation-zh.html", "relations-zh.html"]
+    + ["searchfield-zh.html"],
+}
 html_css_files = ["bp4.css"]
 html_title = "bp4"
 html_show_sphinx = False
@@ -48,17 +62,28 @@ html_show_sourcelink = False
 html_theme_options = {
     "description": "BP1–BP4 in NumPy, as the text writes them",
     "show_relbars": True,
-    # Wide enough for bp4's 88-column code without a scroll bar.
+    # With bp4.css's code size, 88-column code and its line numbers fit.
     "page_width": "1180px",
     "sidebar_width": "240px",
 }
 
 
-def _mark_chinese_pages(app, pagename, templatename, context, doctree) -> None:
-    """<html lang="zh-CN"> on the pages under zh/, so browsers pick CJK fonts."""
-    if pagename.startswith("zh/"):
-        context["language"] = "zh-CN"
+def _chinese_pages(app, pagename, templatename, context, doctree) -> None:
+    """For the pages under zh/: <html lang="zh-CN">, so browsers pick CJK fonts,
+    and ``zh_toctree``, zh/index's contents for navigation-zh.html."""
+    if not pagename.startswith("zh/"):
+        return
+    context["language"] = "zh-CN"
+    env = app.builder.env
+    parts = []
+    for toctree in env.get_doctree("zh/index").findall(addnodes.toctree):
+        resolved = env.resolve_toctree(
+            pagename, app.builder, toctree, maxdepth=2, collapse=True
+        )
+        if resolved is not None:
+            parts.append(app.builder.render_partial(resolved)["fragment"])
+    context["zh_toctree"] = "\n".join(parts)
 
 
 def setup(app) -> None:
-    app.connect("html-page-context", _mark_chinese_pages)
+    app.connect("html-page-context", _chinese_pages)

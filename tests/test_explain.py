@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import PAIRINGS
+from helpers import PAIRINGS
 
 import bp4
 from bp4 import reference

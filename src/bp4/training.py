@@ -24,10 +24,11 @@ def update_parameters(
     step_w: Sequence[Array] | None = None,
     step_b: Sequence[Array] | None = None,
 ) -> None:
-    """The update rule: w^l → w^l − η ∂C/∂w^l and b^l → b^l − η ∂C/∂b^l, in place.
+    """The update rule :math:`w^l → w^l − η ∂C/∂w^l`, :math:`b^l → b^l − η ∂C/∂b^l`, in place.
 
-    With L2 regularisation ``weight_decay`` is 1 − ηλ/n, and the rule is the
-    text's w^l → (1 − ηλ/n) w^l − η ∂C_0/∂w^l (biases are not decayed).
+    With L2 regularisation ``weight_decay`` is :math:`1 − ηλ/n`, and the rule
+    is the text's :math:`w^l → (1 − ηλ/n) w^l − η ∂C_0/∂w^l` (biases are not
+    decayed).
     ``step_w`` and ``step_b``, if given, are scratch arrays the shapes of the
     parameters for η ∂C/∂w and η ∂C/∂b, so that ``nabla_w`` and ``nabla_b``
     keep holding the gradients.
@@ -164,11 +165,21 @@ class TrainingDivergedError(FloatingPointError):
     epochs before it, which were fine.
     """
 
-    def __init__(self, record: EpochRecord, eta: float, history: list[EpochRecord]):
+    def __init__(
+        self,
+        record: EpochRecord,
+        eta: float,
+        history: list[EpochRecord],
+        advice: str | None = None,
+    ):
         self.record = record
         self.history = history
+        advice = advice or f"try a smaller learning rate, such as eta = {eta / 10:g}"
         super().__init__(
             f"training diverged at epoch {record.epoch}: the cost C became "
-            f"{record.cost} with eta = {eta:g}; try a smaller learning rate, "
-            f"such as eta = {eta / 10:g}"
+            f"{record.cost} with eta = {eta:g}; {advice}"
         )
+
+
+class TrainingStalledWarning(UserWarning):
+    """:meth:`bp4.Network.sgd` sees a cost that stopped moving at chance accuracy."""
