@@ -210,3 +210,20 @@ def test_gradcheck_reads_a_nan_error_as_wrong(capsys, monkeypatch):
 )  # fmt: skip
 def test_gradcheck_reading(error, reading):
     assert cli.gradcheck_reading(error) == reading
+
+
+def test_a_stalled_run_warns_in_one_line_naming_options(capsys):
+    # relu outputs at z <= 0 pass no gradient: the cost stops moving at once.
+    assert main(["train", "--output-activation", "relu", "--epochs", "6"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("bp4 train: warning: training has stalled: ")
+    assert captured.err.count("\n") == 1 and "Warning" not in captured.err
+    assert "--output-activation " in captured.err
+    assert "output_activation=" not in captured.err
+    assert len(epoch_lines(captured.out)) == 6
+
+
+def test_messages_name_the_options_not_the_keywords():
+    assert cli.in_option_names(
+        "use output_activation='sigmoid' or 'softmax', or cost='quadratic'"
+    ) == ("use --output-activation sigmoid or softmax, or --cost quadratic")

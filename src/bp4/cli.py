@@ -30,6 +30,7 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,7 +45,7 @@ from .array import Array
 from .cost import COSTS
 from .datasets import load_digits, load_mnist
 from .network import INITS, Network
-from .training import EpochRecord
+from .training import EpochRecord, TrainingStalledWarning
 
 EXIT_STATUS = (
     "exit status: 0 done; 1 the run failed (data unavailable, a file unreadable or "
@@ -479,6 +480,13 @@ def physical_memory() -> int | None:
 # bp4.Network's messages name its keywords (cost='quadratic'); the command
 # line's name the options that set them (--cost quadratic).
 _KEYWORD = re.compile(r"\b(output_activation|activation|cost|init)=(['\"]?)([\w.-]+)\2")
+_ALTERNATIVE = re.compile(r"(--[\w-]+ [\w.-]+) or '([\w.-]+)'")
+
+
+def in_option_names(message: str) -> str:
+    """``message`` with ``output_activation='relu'`` as ``--output-activation relu``."""
+    message = _KEYWORD.sub(lambda m: f"--{m[1].replace('_', '-')} {m[3]}", message)
+    return _ALTERNATIVE.sub(r"\1 or \2", message)
 
 
 @contextlib.contextmanager
@@ -487,10 +495,7 @@ def _option_names() -> Iterator[None]:
     try:
         yield
     except ValueError as error:
-        message = _KEYWORD.sub(
-            lambda m: f"--{m[1].replace('_', '-')} {m[3]}", str(error)
-        )
-        raise ValueError(message) from None
+        raise ValueError(in_option_names(str(error))) from None
 
 
 def _check_data_dir(args: argparse.Namespace, dataset: str) -> None:
@@ -760,7 +765,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:  # --help exits here: flush now, so a closed pipe is seen below
             sys.stdout.flush()
         prefix = f"bp4 {args.command}"
-        status: int = args.run(args)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("default", category=TrainingStalledWarning)
+            warnings.showwarning = _one_line_warning(prefix)
+            status: int = args.run(args)
         sys.stdout.flush()
         return status
     except BrokenPipeError:
@@ -780,6 +788,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fail(parser: argparse.ArgumentParser, status: int, line: str) -> NoReturn:
     # One line, however many the message had, so that it reads as one error.
     parser.exit(status, " ".join(line.split("\n")) + "\n")
+
+
+def _one_line_warning(prefix: str) -> Callable[..., None]:
+    """A ``warnings.showwarning`` that prints ``bp4 train: warning: …``, one line."""
+
+    def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+        line = " ".join(in_option_names(str(message)).split("\n"))
+        print(f"{prefix}: warning: {line}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _discard_stdout() -> None:
