@@ -103,7 +103,11 @@ def test_train_bad_arguments_exit_2_before_printing_anything(capsys, argv, messa
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["explain", "--sizes", "30", "2"], r"at most 10 neurons a layer"),
+        (
+            ["explain", "--sizes", "30", "2"],
+            r"argument --sizes: expected a layer width from 1 to 10, got '30'",
+        ),
+        (["explain", "--sizes", "2", "99999999999"], r"from 1 to 10, got '9999"),
         (["explain", "--sizes", "2"], r"sizes must list at least two layers"),
         (
             ["explain", "--output-activation", "identity", "--cost", "log-likelihood"],

@@ -46,11 +46,13 @@ from .cost import COSTS
 from .datasets import load_digits, load_mnist
 from .network import INITS, Network
 from .training import EpochRecord, TrainingStalledWarning
+from .walkthrough import MAX_PRINTED_WIDTH
 
 EXIT_STATUS = (
     "exit status: 0 done; 1 the run failed (data unavailable, a file unreadable or "
-    "unwritable, training diverged, not enough memory); 2 bad arguments or bad "
-    "input; 130 interrupted (Ctrl-C); 141 standard output closed early"
+    "unwritable, training diverged, not enough memory, a gradient that reads "
+    "wrong); 2 bad arguments or bad input; 130 interrupted (Ctrl-C); 141 standard "
+    "output closed early"
 )
 INTERRUPTED, STDOUT_CLOSED = 130, 141
 
@@ -204,7 +206,8 @@ class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="bp4",
-        description="Backpropagation's four equations, BP1-BP4, in NumPy.",
+        description="Backpropagation's four equations, BP1-BP4, in NumPy. "
+        "'bp4 COMMAND -h' lists a command's options.",
         epilog=EXIT_STATUS,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -370,11 +373,12 @@ def _add_explain(commands: Any) -> None:
     )
     explain.add_argument(
         "--sizes",
-        type=WIDTH,
+        type=_integer(1, MAX_PRINTED_WIDTH, "a layer width"),
         nargs="+",
         default=[2, 3, 2],
         metavar="N",
-        help="layer widths [n_1 ... n_L], each at most 10 so every matrix fits",
+        help=f"layer widths [n_1 ... n_L], each at most {MAX_PRINTED_WIDTH} so "
+        "every matrix fits on the screen",
     )
     _add_network_options(explain, "seed for the weights, x and y")
     explain.set_defaults(run=run_explain)
