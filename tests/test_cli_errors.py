@@ -13,7 +13,7 @@ import pytest
 from mnist_helpers import NAMES, closed_port_url, fake_mnist, write_mnist
 
 import bp4
-from bp4 import mnist
+from bp4 import cli, mnist
 from bp4.cli import main
 
 
@@ -143,6 +143,22 @@ def test_save_target_is_checked_before_training(capsys, tmp_path):
     assert line.endswith("that is not a regular file (a FIFO, socket or device); "
                          "name a new file or an existing .npz")  # fmt: skip
     assert fifo.is_fifo()
+
+
+def test_save_where_the_directory_refuses_a_file_fails_before_training(
+    capsys, monkeypatch, tmp_path
+):
+    """As for a read-only file system, or a directory without write permission."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli.tempfile, "TemporaryFile", refuse)
+    line = fails(capsys, ["train", "--save", str(tmp_path / "net.npz")], 2)
+    assert line == (
+        f"bp4 train: error: --save {tmp_path / 'net.npz'}: cannot write in "
+        f"{tmp_path} (Permission denied)"
+    )
 
 
 @pytest.mark.skipif(

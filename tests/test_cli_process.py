@@ -115,6 +115,19 @@ def test_ctrl_c_without_save_or_before_the_first_save(capsys, monkeypatch, tmp_p
     assert not path.exists()
 
 
+def test_ctrl_c_before_training_is_one_line(capsys, monkeypatch):
+    def load(data_dir):
+        raise KeyboardInterrupt  # as while MNIST downloads
+
+    monkeypatch.setitem(
+        cli.DATASETS, "digits", cli.DATASETS["digits"]._replace(load=load)
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["train"])
+    assert info.value.code == 130
+    assert capsys.readouterr() == ("", "bp4 train: interrupted\n")
+
+
 def test_sigint_to_a_running_process(tmp_path):
     path = tmp_path / "best.npz"
     with bp4_process(
