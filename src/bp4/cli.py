@@ -142,22 +142,21 @@ class Interrupted(KeyboardInterrupt):
 def _integer(
     minimum: int, maximum: int | None = None, noun: str = "an integer"
 ) -> Callable[[str], int]:
-    expects = (
-        f"{noun} >= {minimum}"
-        if maximum is None
-        else (f"{noun} from {minimum} to {maximum:,}")
-    )
+    if maximum is None:
+        expects = f"{noun} >= {minimum}"
+    else:
+        expects = f"{noun} from {minimum} to {maximum:,}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             value = None
-        if value is None or value < minimum or (maximum and value > maximum):
+        too_big = maximum is not None and value is not None and value > maximum
+        if value is None or value < minimum or too_big:
             raise argparse.ArgumentTypeError(f"expected {expects}, got {text!r}")
         return value
 
-    parse.__name__ = "integer"
     return parse
 
 
@@ -173,7 +172,6 @@ def _real(positive: bool) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"expected {expects}, got {text!r}")
         return value
 
-    parse.__name__ = "number"
     return parse
 
 
