@@ -784,7 +784,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError) as error:
         _fail(parser, 2, f"{prefix}: error: {error}")
     except (OSError, ArithmeticError) as error:  # ArithmeticError: training diverged
-        _fail(parser, 1, f"{prefix}: error: {error}")
+        _fail(parser, 1, f"{prefix}: error: {_os_message(error)}")
+
+
+def _os_message(error: BaseException) -> str:
+    """``FILE: No such file or directory`` rather than ``[Errno 2] No such …: 'FILE'``."""
+    filename, strerror = (
+        getattr(error, "filename", None),
+        getattr(error, "strerror", None),
+    )
+    if filename is not None and strerror and getattr(error, "filename2", None) is None:
+        return f"{filename}: {strerror}"
+    return str(error)
 
 
 def _fail(parser: argparse.ArgumentParser, status: int, line: str) -> NoReturn:
