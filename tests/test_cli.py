@@ -1,6 +1,7 @@
 """The command line: the default run, its options, its output and its help."""
 
 import argparse
+import math
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 import bp4
 from bp4 import cli, gradcheck
 from bp4.cli import main
-from bp4.gradcheck import LayerError
+from bp4.gradcheck import LayerError, max_error
 
 EPOCH = re.compile(
     r"^epoch (\d+): training cost (\d+\.\d{4}), validation cost \d+\.\d{4}, "
@@ -209,7 +210,13 @@ def test_gradcheck_reads_a_nan_error_as_wrong(capsys, monkeypatch):
     ],
 )  # fmt: skip
 def test_gradcheck_reading(error, reading):
-    assert cli.gradcheck_reading(error) == reading
+    assert bp4.gradcheck.reading(error) == reading
+
+
+def test_max_error_is_nan_when_any_error_is():
+    errors = [LayerError(2, 1e-9, float("nan")), LayerError(3, 0.5, 1e-3)]
+    assert math.isnan(max_error(errors))
+    assert max_error([LayerError(2, 1e-9, 2e-9), LayerError(3, 0.5, 1e-3)]) == 0.5
 
 
 def test_a_stalled_run_warns_in_one_line_naming_options(capsys):

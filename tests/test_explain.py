@@ -9,7 +9,7 @@ from helpers import PAIRINGS
 
 import bp4
 from bp4 import reference, typeset
-from bp4.cli import gradcheck_reading, main
+from bp4.cli import main
 from bp4.gradcheck import numerical_gradient
 from bp4.walkthrough import explain, format_walkthrough
 
@@ -174,14 +174,6 @@ def test_gradcheck_command_finds_a_broken_bp2(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert re.search(r"^l = 2 .* wrong$", out, re.M)
     assert re.search(r"^l = 3 .* good$", out, re.M)
-
-
-@pytest.mark.parametrize(
-    "error, reading",
-    [(3e-11, "good"), (9.9e-8, "good"), (1e-6, "suspicious"), (0.5, "wrong")],
-)
-def test_gradcheck_reading(error, reading):
-    assert gradcheck_reading(error) == reading
 
 
 # -- how a walk-through shows itself: print, notebooks, plot ----------------------

@@ -703,22 +703,8 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def gradcheck_reading(error: float) -> str:
-    """The usual reading of a relative error in float64; not a number is wrong."""
-    if not math.isfinite(error) or error > 1e-2:
-        return "wrong"
-    if error < 1e-7:
-        return "good"
-    return "suspicious"
-
-
-def _worst(errors: Sequence[float]) -> float:
-    """The largest error, or NaN if any is NaN (``max`` would skip some NaNs)."""
-    return max(errors, key=lambda e: math.inf if math.isnan(e) else e)
-
-
 def run_gradcheck(args: argparse.Namespace) -> int:
-    from .gradcheck import gradient_check
+    from .gradcheck import gradient_check, max_error, reading
 
     check_memory(args.sizes, args.batch_size, "checking")
     with _option_names():
@@ -743,14 +729,14 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     for e in errors:
         print(
             f"{'l = ' + str(e.layer):<7}  {e.weights:<12.2e}  {e.biases:<12.2e}  "
-            f"{gradcheck_reading(_worst([e.weights, e.biases]))}"
+            f"{reading(max_error([e]))}"
         )
-    worst = _worst([x for e in errors for x in (e.weights, e.biases)])
+    worst = max_error(errors)
     print(
-        f"Largest error {worst:.2e}: {gradcheck_reading(worst)} (below 1e-7 good, "
+        f"Largest error {worst:.2e}: {reading(worst)} (below 1e-7 good, "
         "above 1e-2 or not a number wrong, in between suspicious)"
     )
-    return 1 if gradcheck_reading(worst) == "wrong" else 0
+    return 1 if reading(worst) == "wrong" else 0
 
 
 # -- the one place failures become messages and exit statuses ------------------------

@@ -13,6 +13,7 @@ whose early layers have small gradients, this keeps float64 agreement near
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -138,5 +139,10 @@ def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> GradientC
 
 
 def max_error(errors: Sequence[LayerError]) -> float:
-    """The largest relative error over every layer's weights and biases."""
-    return max(max(e.weights, e.biases) for e in errors)
+    """The largest relative error over every layer's weights and biases.
+
+    NaN if any error is NaN: a gradient that is not a number is the worst
+    reading there is (``max`` alone would skip a NaN that is not first).
+    """
+    values = [x for e in errors for x in (e.weights, e.biases)]
+    return max(values, key=lambda x: math.inf if math.isnan(x) else x)
