@@ -95,7 +95,7 @@ def train(name: str, run: Run, data: Any, epochs: int, seed: int) -> Result:
         verbose=True,
     )
     seconds = time.perf_counter() - start
-    best = history[history.best_epoch - 1]
+    best = history[(history.best_epoch or len(history)) - 1]
     validation = (best.validation_correct or 0, best.validation_total or 0)
     test = (net.evaluate(data.X_test, data.y_test), data.X_test.shape[1])
     print(

@@ -100,7 +100,7 @@ def train(setting: Setting, data: Dataset, epochs: int) -> Row:
     history = net.sgd(
         X, y, epochs, BATCH_SIZE, setting.eta, validation=validation, patience=epochs
     )
-    best = history[history.best_epoch - 1]
+    best = history[(history.best_epoch or len(history)) - 1]
     test = net.evaluate(data.X_test, data.y_test) / data.X_test.shape[1]
     return Row(setting, epochs, best.epoch, best.validation_accuracy or 0.0, test)
 

@@ -66,6 +66,7 @@ def speeds_while_training(
     # An exploding gradient overflows to inf: that is the measurement, not an error.
     with np.errstate(over="ignore", invalid="ignore"):
         rows = [net.learning_speeds(X, y)]
+    history: list[bp4.EpochRecord]
     try:
         history = net.sgd(
             X, y, epochs, X.shape[1], ETA, lmbda=LMBDA, monitor_learning_speeds=True
@@ -142,6 +143,7 @@ def compare(X: Any, y: Any, epochs: int, seed: int) -> None:
 
 def training_images(dataset: str, args: argparse.Namespace) -> tuple[Any, Any] | None:
     """The first 1,000 training samples of the data set, or None if it is missing."""
+    data: Any
     if dataset == "digits":
         data = bp4.load_digits()
     else:
