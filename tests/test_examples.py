@@ -31,6 +31,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DATA_MISSING = 3  # train_mnist.py's exit status when MNIST cannot be had
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TESTED = {
+    "chapter3.py",  # these three: tests/test_chapter_examples.py
+    "combinations.py",
+    "vanishing_gradient.py",
     "from_script.py",
     "learning_curves.py",
     "learning_slowdown.py",
