@@ -29,10 +29,11 @@ to stderr and the exit status is 3.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from typing import Any, NamedTuple
+
+from _support import ArgumentParser, count, run
 
 import bp4
 
@@ -148,15 +149,11 @@ class SplitData(NamedTuple):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Runs: "
-        + "; ".join(
-            f"{n} = [n_1, {r.hidden}, 10], {r.output_activation} output, {r.cost}, "
-            f"η {r.eta}, λ {r.lmbda}"
-            for n, r in RUNS.items()
-        ),
+    parser = ArgumentParser(__doc__)
+    parser.epilog = "Runs: " + "; ".join(
+        f"{n} = [n_1, {r.hidden}, 10], {r.output_activation} output, {r.cost}, "
+        f"η {r.eta}, λ {r.lmbda}"
+        for n, r in RUNS.items()
     )
     parser.add_argument(
         "--run",
@@ -170,12 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--validation-size",
-        type=int,
+        type=count(1),
         default=10_000,
-        help="MNIST training images held out for validation (default 10000, the text's)",
+        help="MNIST training images held out for validation (the text's 10,000)",
     )
-    parser.add_argument("--epochs", type=int, default=30, help="default 30")
-    parser.add_argument("--seed", type=int, default=0, help="default 0")
+    parser.add_argument(
+        "--epochs", type=count(1), default=30, metavar="N", help="passes over the data"
+    )
+    parser.add_argument(
+        "--seed",
+        type=count(0),
+        default=0,
+        help="seed for the weights and the shuffling",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -203,4 +207,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

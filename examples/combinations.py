@@ -25,10 +25,10 @@ output.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from typing import NamedTuple
+
+from _support import ArgumentParser, run
 
 import bp4
 from bp4.datasets import Dataset
@@ -127,18 +127,14 @@ def table(rows: list[Row], markdown: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split("\n\n", 2)[2],
-    )
+    parser = ArgumentParser(__doc__)
     parser.add_argument(
         "--markdown", action="store_true", help="print the table as Markdown"
     )
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"{QUICK_EPOCHS} epochs a row, for the tests",
+        help=f"a quick try-out: {QUICK_EPOCHS} epochs a row instead of each row's own",
     )
     args = parser.parse_args(argv)
     data = bp4.load_digits()
@@ -157,4 +153,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

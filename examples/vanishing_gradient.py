@@ -34,6 +34,7 @@ import sys
 from typing import Any
 
 import numpy as np
+from _support import ArgumentParser, count, run
 
 import bp4
 
@@ -159,12 +160,13 @@ def training_images(dataset: str, args: argparse.Namespace) -> tuple[Any, Any] |
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split("\n\n", 2)[2],
+    parser = ArgumentParser(__doc__)
+    parser.add_argument(
+        "--dataset",
+        choices=["mnist", "digits"],
+        default="mnist",
+        help="MNIST (the text's experiment) or the 8×8 digits that ship with bp4",
     )
-    parser.add_argument("--dataset", choices=["mnist", "digits"], default="mnist")
     parser.add_argument("--data-dir", help="where the MNIST files are (or go)")
     parser.add_argument(
         "--no-download", action="store_true", help="use only MNIST files already there"
@@ -173,8 +175,14 @@ def main(argv: list[str] | None = None) -> int:
                         default="sigmoid", help="the hidden layers' σ (default sigmoid)")  # fmt: skip
     parser.add_argument("--init", choices=["standard", "scaled"], default="scaled",
                         help="default scaled: weights from N(0, 1/n_in), as the text")  # fmt: skip
-    parser.add_argument("--epochs", type=int, default=EPOCHS, help=f"default {EPOCHS}")
-    parser.add_argument("--seed", type=int, default=0, help="default 0")
+    parser.add_argument(
+        "--epochs",
+        type=count(1),
+        default=EPOCHS,
+        metavar="N",
+        help="passes over the data",
+    )
+    parser.add_argument("--seed", type=count(0), default=0, help="seed for the weights")
     parser.add_argument("--save", metavar="PATH", default="vanishing_gradient.png",
                         help="where to write the plot (default vanishing_gradient.png)")  # fmt: skip
     parser.add_argument(
@@ -222,4 +230,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

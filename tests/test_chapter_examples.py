@@ -201,8 +201,9 @@ def test_combinations_quick() -> None:
     assert re.search(r"^\d+ of 24 combinations reach 95% test accuracy$", out, re.M)
 
 
-def test_combinations_markdown_is_the_docs_table() -> None:
+def test_combinations_markdown_is_the_docs_table(monkeypatch) -> None:
     """The table in the docs is the one the script prints (rows and settings)."""
+    monkeypatch.syspath_prepend(str(EXAMPLES))  # as Python runs the script
     docs = (EXAMPLES.parent / "docs" / "output_layers.md").read_text(encoding="utf-8")
     spec = importlib.util.spec_from_file_location(
         "combinations", EXAMPLES / "combinations.py"

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.browser
 
 # The pages with math, in English and in Chinese: every formula must render.
 MATH_PAGES = ["notation", "cost", "hadamard", "equations", "algorithm"]
-MATH_PAGES += ["implications", "tutorials/gradcheck"]
+MATH_PAGES += ["implications", "output_layers", "vanishing", "tutorials/gradcheck"]
 MATH_PAGES += [f"zh/{page}" for page in MATH_PAGES]
 # Every page of the site: none may scroll sideways.
 ALL_PAGES = [p.relative_to(DOCS).with_suffix("").as_posix() for p in MARKDOWN_PAGES]

@@ -34,6 +34,8 @@ ZH = {
         "equations",
         "algorithm",
         "implications",
+        "output_layers",
+        "vanishing",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",

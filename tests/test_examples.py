@@ -158,6 +158,11 @@ def test_help_describes_the_script_and_every_option(tmp_path, script):
 
 
 BAD_OPTIONS = [
+    ("chapter3.py", ["--epochs", "-1"], "--epochs"),
+    ("chapter3.py", ["--run", "quadratic"], "--run"),
+    ("combinations.py", ["--rows", "3"], "--rows"),
+    ("vanishing_gradient.py", ["--dataset", "cifar"], "--dataset"),
+    ("vanishing_gradient.py", ["--seed", "-2"], "--seed"),
     ("from_script.py", ["--epochs", "-1"], "--epochs"),
     ("from_script.py", ["--fast"], "--fast"),
     ("train_digits.py", ["--cost", "foo"], "--cost"),

@@ -73,6 +73,11 @@ class Network:
     counts from 0 and the input layer has no weights, so ``weights[0]`` is the
     text's :math:`w^2`.
 
+    A relu output layer suits regression with targets ≥ 0, not classes: the
+    many 0 targets of one-hot columns push its neurons to z ≤ 0, where
+    σ'(z) = 0 in BP1 and they stop learning. For classes use sigmoid or
+    softmax.
+
     ``init="standard"`` draws every weight and bias from :math:`N(0, 1)`;
     ``init="scaled"`` draws weights from :math:`N(0, 1/n_{in})` instead,
     :math:`n_{in}` the number of inputs to the neuron. ``activation`` is the hidden layers' σ and
@@ -209,8 +214,11 @@ class Network:
         BP3 it is the size of δ^l averaged over the batch. Returned in the
         order of ``biases``.
         """
-        _, nabla_b = self.backprop(X, Y)
-        return [float(np.linalg.norm(nb)) for nb in nabla_b]
+        # A network whose gradients explode gives inf here, which says so;
+        # NumPy's overflow warning on top of it would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, nabla_b = self.backprop(X, Y)
+            return [float(np.linalg.norm(nb)) for nb in nabla_b]
 
     def cost(self, X: Any, Y: Any) -> float:
         """The cost C over the samples (columns) of X with targets Y."""
