@@ -7,6 +7,7 @@ Build (strict: warnings are errors):
 from __future__ import annotations
 
 import sys
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from sphinx import addnodes
@@ -19,7 +20,9 @@ sys.path.insert(0, str(DOCS.parent / "src"))
 project = "bp4"
 author = "bp4 developers"
 copyright = "bp4 developers, MIT licence"
-release = version = "0.1.0"
+# The version pyproject.toml declares, as the installed package records it
+# (pip install ".[docs]" installs bp4 too): bp4.__version__ reads the same.
+release = version = installed_version("bp4")
 language = "en"
 
 extensions = [
