@@ -424,18 +424,8 @@ class Network:
     def _warn_if_stalled(self, history: History, X: Array) -> bool:
         """Warn (once) when the cost stopped moving at chance accuracy; True if so."""
         last = history[-1]
-        accuracy = next(
-            (
-                a
-                for a in (
-                    last.validation_accuracy,
-                    last.accuracy,
-                    last.training_accuracy,
-                )
-                if a is not None
-            ),
-            None,
-        )
+        measured = (last.validation_accuracy, last.accuracy, last.training_accuracy)
+        accuracy = next((a for a in measured if a is not None), None)
         n_classes = self.sizes[-1]
         if not is_stalled([r.cost for r in history], accuracy, n_classes):
             return False
