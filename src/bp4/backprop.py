@@ -66,7 +66,8 @@ def bias_gradient(delta: Array, out: Array | None = None) -> Array:
 
     Shape :math:`(n_l, 1)`, the shape of :math:`b^l`.
     """
-    return np.mean(delta, axis=1, keepdims=True, out=out)
+    summed = np.add.reduce(delta, axis=1, keepdims=True, out=out)  # Σ over samples
+    return np.divide(summed, delta.shape[1], out=summed)
 
 
 def weight_gradient(delta: Array, a_prev: Array, out: Array | None = None) -> Array:
@@ -76,8 +77,8 @@ def weight_gradient(delta: Array, a_prev: Array, out: Array | None = None) -> Ar
     dividing by m averages them. Shape :math:`(n_l, n_{l-1})`, the shape of
     :math:`w^l`.
     """
-    summed = np.matmul(delta, a_prev.T, out=out)
-    return np.divide(summed, delta.shape[1], out=summed)
+    # (δ/m) aᵀ is (δ aᵀ)/m; dividing δ touches n_l·m numbers, not n_l·n_{l-1}.
+    return np.matmul(delta / delta.shape[1], a_prev.T, out=out)
 
 
 def backward(

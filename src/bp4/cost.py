@@ -40,7 +40,8 @@ class QuadraticCost:
     @staticmethod
     def fn(a: Array, y: Array) -> float:
         """:math:`C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖^2`, n the number of columns."""
-        return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
+        difference = a - y
+        return 0.5 * float(np.vdot(difference, difference)) / a.shape[1]
 
     @staticmethod
     def nabla_a(a: Array, y: Array) -> Array:
