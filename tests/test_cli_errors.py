@@ -153,7 +153,7 @@ def test_save_where_the_directory_refuses_a_file_fails_before_training(
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cli.tempfile, "TemporaryFile", refuse)
+    monkeypatch.setattr(cli.checks.tempfile, "TemporaryFile", refuse)
     line = fails(capsys, ["train", "--save", str(tmp_path / "net.npz")], 2)
     assert line == (
         f"bp4 train: error: --save {tmp_path / 'net.npz'}: cannot write in "

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import bp4
-from bp4 import saving
+from bp4 import npz_reader, saving
 
 LIMIT = 512 << 20  # bytes of address space for a subprocess loading a bomb
 needs_rlimit = pytest.mark.skipif(
@@ -430,14 +430,14 @@ def test_a_fifo_swapped_in_after_the_check_does_not_block(tmp_path, monkeypatch)
     fifo = tmp_path / "pipe.npz"
     os.mkfifo(fifo)
     checks = []
-    real_check = saving._check_regular
+    real_check = npz_reader._check_regular
 
     def first_check_misses_it(name, mode):  # as if it were swapped in after
         checks.append(mode)
         if len(checks) > 1:
             real_check(name, mode)
 
-    monkeypatch.setattr(saving, "_check_regular", first_check_misses_it)
+    monkeypatch.setattr(npz_reader, "_check_regular", first_check_misses_it)
     done = []
     worker = threading.Thread(
         target=lambda: done.append(pytest.raises(ValueError, bp4.Network.load, fifo)),
