@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     Y_all = np.eye(10)[data.y_train].T  # one-hot target columns, (10, 1347)
 
     def matrix(X, Y):
-        zs, activations = forward(w, b, X, sigma)
-        return backward(w, zs, activations, Y, sigma, cost)
+        return backward(w, Y, cost, forward(w, b, X, sigma))
 
     def loop(X, Y):
         return reference.backprop_per_sample(w, b, X, Y, sigma, cost)

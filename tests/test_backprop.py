@@ -31,7 +31,13 @@ def test_matrix_backprop_equals_componentwise_reference(case):
     net = case.net
     nabla_w, nabla_b = net.backprop(case.X, case.Y)
     ref_w, ref_b = reference.backprop(
-        net.weights, net.biases, case.X, case.Y, net.activation, net.cost_function
+        net.weights,
+        net.biases,
+        case.X,
+        case.Y,
+        net.activation,
+        net.cost_function,
+        net.output_activation,
     )
     assert_gradients_equal(nabla_w, ref_w, rtol=1e-12, atol=1e-12)
     assert_gradients_equal(nabla_b, ref_b, rtol=1e-12, atol=1e-12)
@@ -42,7 +48,13 @@ def test_per_sample_loop_equals_matrix_form(case):
     net = case.net
     nabla_w, nabla_b = net.backprop(case.X, case.Y)
     loop_w, loop_b = reference.backprop_per_sample(
-        net.weights, net.biases, case.X, case.Y, net.activation, net.cost_function
+        net.weights,
+        net.biases,
+        case.X,
+        case.Y,
+        net.activation,
+        net.cost_function,
+        net.output_activation,
     )
     assert_gradients_equal(nabla_w, loop_w, rtol=1e-12, atol=1e-12)
     assert_gradients_equal(nabla_b, loop_b, rtol=1e-12, atol=1e-12)
@@ -66,7 +78,7 @@ def test_reference_forward_matches_matrix_forward():
     zs, activations = net.forward(case.X)
     for i in range(case.X.shape[1]):
         ref_zs, ref_as = reference.forward_sample(
-            net.weights, net.biases, case.X[:, i], net.activation
+            net.weights, net.biases, case.X[:, i], net.activation, net.output_activation
         )
         for z, rz in zip(zs, ref_zs):
             np.testing.assert_allclose(z[:, i], rz, rtol=1e-12, atol=1e-13)

@@ -81,7 +81,7 @@ def test_train_save_into_a_missing_directory_fails_before_training(capsys, tmp_p
 
 
 def test_train_that_diverges_exits_1(capsys):
-    argv = ["train", "--activation", "tanh", "--cost", "cross-entropy"]
+    argv = ["train", "--activation", "tanh", "--output-activation", "identity"]
     with pytest.raises(SystemExit) as info:
         main([*argv, "--eta", "1000", "--epochs", "5"])
     captured = capsys.readouterr()
@@ -120,7 +120,8 @@ def test_train_mnist_with_the_classic_settings(capsys, mnist_dir):
     assert main([*argv, "--epochs", "2"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
-        "Training Network([784, 30, 10], activation='sigmoid', cost='quadratic', "
+        "Training Network([784, 30, 10], activation='sigmoid', "
+        "output_activation='sigmoid', cost='quadratic', "
         "dtype=float64) on mnist (12 training, 20 test samples): 2 epochs, "
         "batch size 10, eta 3"
     )

@@ -255,7 +255,7 @@ def test_diverging_training_stops_naming_the_epoch():
     # A linear neuron a = w x + b with η far too large: every step multiplies the
     # error by about −η x², so w overflows to ±inf within a few epochs and then
     # turns NaN. With warnings as errors (pytest.ini) no RuntimeWarning may leak.
-    net = bp4.Network([1, 1], activation=IDENTITY, seed=0)
+    net = bp4.Network([1, 1], output_activation=IDENTITY, seed=0)
     X = np.linspace(0.5, 1.5, 20).reshape(1, -1)
     seen = []
     with pytest.raises(
@@ -275,7 +275,7 @@ def test_diverging_training_stops_naming_the_epoch():
 
 
 def test_the_same_network_with_a_small_eta_trains():
-    net = bp4.Network([1, 1], activation=IDENTITY, seed=0)
+    net = bp4.Network([1, 1], output_activation=IDENTITY, seed=0)
     X = np.linspace(0.5, 1.5, 20).reshape(1, -1)
     history = net.sgd(X, 2 * X, epochs=200, batch_size=5, eta=0.5)
     assert history[-1].cost < 1e-12
@@ -283,10 +283,13 @@ def test_the_same_network_with_a_small_eta_trains():
 
 
 def test_digits_with_eta_1000_raises_or_finishes_without_warnings():
-    # tanh outputs below 0 make the cross-entropy's gradient overflow; the run
-    # must end in TrainingDivergedError at epoch 1, not in a RuntimeWarning.
+    # A linear output layer has nothing to stop it: with η = 1000 its weights
+    # overflow; the run must end in TrainingDivergedError at epoch 1, not in a
+    # RuntimeWarning.
     data = bp4.load_digits()
-    net = bp4.Network([64, 30, 10], activation="tanh", cost="cross-entropy", seed=0)
+    net = bp4.Network(
+        [64, 30, 10], activation="tanh", output_activation="identity", seed=0
+    )
     with pytest.raises(TrainingDivergedError, match=r"epoch 1: .*eta = 1000"):
         net.sgd(data.X_train, data.y_train, 3, 10, 1000.0)
     # The default sigmoid network saturates at η = 1000 instead: its cost

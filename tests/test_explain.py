@@ -27,7 +27,7 @@ def ids(walk):
 @pytest.mark.parametrize("walk", WALKS, ids=ids)
 def test_every_quantity_matches_the_component_wise_reference(walk):
     zs, activations = reference.forward_sample(
-        walk.weights, walk.biases, walk.x[:, 0], walk.activation
+        walk.weights, walk.biases, walk.x[:, 0], walk.activation, walk.output_activation
     )
     for z, z_ref in zip(walk.zs, zs):
         np.testing.assert_allclose(z[:, 0], z_ref, rtol=1e-12, atol=1e-15)
@@ -40,6 +40,7 @@ def test_every_quantity_matches_the_component_wise_reference(walk):
         walk.y[:, 0],
         walk.activation,
         walk.cost,
+        walk.output_activation,
     )
     for got, want in zip(walk.nabla_w + walk.nabla_b, nabla_w + nabla_b):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
@@ -53,7 +54,9 @@ def test_every_quantity_matches_the_component_wise_reference(walk):
 
 @pytest.mark.parametrize("walk", WALKS, ids=ids)
 def test_gradients_match_finite_differences(walk):
-    net = bp4.Network(walk.sizes, walk.activation, walk.cost)
+    net = bp4.Network(
+        walk.sizes, walk.activation, walk.cost, output_activation=walk.output_activation
+    )
     net.weights, net.biases = walk.weights, walk.biases
     numeric_w, numeric_b = numerical_gradient(net, walk.x, walk.y)
     for got, want in zip(walk.nabla_w + walk.nabla_b, numeric_w + numeric_b):
@@ -100,7 +103,7 @@ def test_layers_are_counted_as_in_the_text():
         ({"x": [0.1, 0.2]}, r"x has shape \(2,\), a single sample as a 1-D array"),
         ({"y": [[1.0, 0.0]]}, r"Y|y has shape"),
         ({"sizes": [2]}, r"sizes must list at least two layers"),
-        ({"eps": 0}, r"eps must be a positive number, got 0"),
+        ({"eps": 0}, r"eps must be a positive finite number, got 0"),
         ({"activation": "softsign"}, r"activation must be one of"),
     ],
 )
@@ -144,7 +147,9 @@ def test_explain_command(capsys):
     out = capsys.readouterr().out
     assert out == format_walkthrough(explain([3, 2, 1], seed=4)) + "\n"
     assert main(["explain", "--activation", "tanh", "--cost", "cross-entropy"]) == 0
-    assert "σ = tanh, cross-entropy cost" in capsys.readouterr().out
+    assert "σ = tanh (hidden), sigmoid (output), cross-entropy cost" in (
+        capsys.readouterr().out
+    )
 
 
 def test_gradcheck_command_reads_each_layer(capsys):
@@ -162,7 +167,7 @@ def test_gradcheck_command_finds_a_broken_bp2(capsys, monkeypatch):
     monkeypatch.setattr(
         bp4.backprop,
         "hidden_error",
-        lambda w_next, delta_next, sp: w_next.T @ delta_next,
+        lambda w_next, delta_next, sp, out=None: w_next.T @ delta_next,
     )
     assert main(["gradcheck", "--sizes", "3", "4", "2"]) == 1
     out = capsys.readouterr().out

@@ -112,12 +112,33 @@ def test_sgd_history_records_cost_and_accuracy():
         3.0,
         test=(data.X_test, data.y_test),
         callback=seen.append,
+        monitor_training_cost=True,
     )
     assert seen == history and [r.epoch for r in history] == [1, 2, 3]
+    assert isinstance(history, bp4.History)
     assert history[-1].cost < history[0].cost
     assert history[-1].total == 450 and 0 <= history[-1].correct <= 450
     assert history[-1].accuracy == history[-1].correct / 450
+    # monitor_training_cost: C over the whole training set after the epoch.
     assert history[-1].cost == pytest.approx(net.cost(data.X_train, data.y_train))
+
+
+def test_default_training_cost_is_the_mean_of_the_batch_costs():
+    # One batch per epoch: its cost is C before that epoch's single update.
+    rng = np.random.default_rng(1)
+    X, y = rng.random((4, 12)), rng.integers(0, 3, 12)
+    net = bp4.Network([4, 5, 3], seed=0)
+    before = net.cost(X, y)
+    history = net.sgd(X, y, epochs=2, batch_size=12, eta=0.5)
+    assert history[0].cost == pytest.approx(before, rel=1e-12)
+    once = bp4.Network([4, 5, 3], seed=0)
+    once.sgd(X, y, epochs=1, batch_size=12, eta=0.5)
+    assert history[1].cost == pytest.approx(once.cost(X, y), rel=1e-12)
+    # Batches of 4: the record is the mean of three batch costs, each taken
+    # before its own update, so it lies above the cost after the epoch.
+    net = bp4.Network([4, 5, 3], seed=0)
+    history = net.sgd(X, y, epochs=1, batch_size=4, eta=0.5)
+    assert history[0].cost > net.cost(X, y)
 
 
 def test_sgd_without_test_data_and_zero_epochs():
@@ -174,7 +195,9 @@ class TestBadInput:
     def test_unknown_names_list_the_valid_ones(self):
         with pytest.raises(ValueError, match=r"'relu', 'sigmoid', 'tanh'.*'softsign'"):
             bp4.Network([2, 2], activation="softsign")
-        with pytest.raises(ValueError, match=r"'cross-entropy', 'quadratic'"):
+        with pytest.raises(
+            ValueError, match=r"'cross-entropy', 'log-likelihood', 'quadratic'"
+        ):
             bp4.Network([2, 2], cost="hinge")
         with pytest.raises(ValueError, match=r"'standard', 'scaled'"):
             bp4.Network([2, 2], init="xavier")

@@ -6,6 +6,8 @@
 [(3, 2), (1, 3)]
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .activations import RELU, SIGMOID, TANH, Activation
 from .backprop import (
     backward,
@@ -18,10 +20,15 @@ from .cost import CrossEntropyCost, QuadraticCost
 from .datasets import load_digits, load_mnist
 from .forward import feedforward
 from .gradcheck import gradient_check
-from .network import EpochRecord, Network, TrainingDivergedError
+from .network import Network
+from .training import EpochRecord, History, TrainingDivergedError
 from .walkthrough import Walkthrough, explain, format_walkthrough
 
-__version__ = "0.1.0"
+try:
+    # The version pyproject.toml declares, as the installed package records it.
+    __version__ = version("bp4")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "unknown"
 
 __all__ = [
     "RELU",
@@ -30,6 +37,7 @@ __all__ = [
     "Activation",
     "CrossEntropyCost",
     "EpochRecord",
+    "History",
     "Network",
     "QuadraticCost",
     "TrainingDivergedError",

@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .cost import COSTS
 from .datasets import Dataset, MnistData, load_digits, load_mnist
-from .network import INITS, EpochRecord, Network, TrainingDivergedError
+from .network import INITS, Network
+from .training import EpochRecord, TrainingDivergedError
 
 # name → (loader taking the --data-dir value, default sizes)
 DATASETS: dict[str, tuple[Callable[[str | None], Dataset | MnistData], list[int]]] = {
@@ -80,7 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=10, help="samples per mini-batch"
     )
     train.add_argument("--eta", type=float, default=3.0, help="learning rate η")
-    train.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid")
+    train.add_argument(
+        "--activation",
+        choices=sorted(ACTIVATIONS),
+        default="sigmoid",
+        help="σ of the hidden layers",
+    )
+    train.add_argument(
+        "--output-activation",
+        choices=sorted(OUTPUT_ACTIVATIONS),
+        default="sigmoid",
+        help="σ of the output layer (softmax goes with --cost log-likelihood)",
+    )
     train.add_argument("--cost", choices=sorted(COSTS), default="quadratic")
     train.add_argument("--init", choices=INITS, default="standard")
     train.add_argument(
@@ -275,7 +287,14 @@ def run_train(args: argparse.Namespace) -> int:
             f"--sizes must start with {n_in} inputs and end with {n_out} outputs for "
             f"{args.dataset}, got {' '.join(map(str, sizes))}"
         )
-    net = Network(sizes, args.activation, args.cost, args.init, seed=args.seed)
+    net = Network(
+        sizes,
+        args.activation,
+        args.cost,
+        args.init,
+        seed=args.seed,
+        output_activation=args.output_activation,
+    )
     print(
         f"Training {net} on {args.dataset} ({data.X_train.shape[1]} training, "
         f"{data.X_test.shape[1]} test samples): {args.epochs} epochs, "

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-Array = np.ndarray
+from .array import Array
 
 
 class Cost(Protocol):
@@ -61,6 +61,8 @@ class CrossEntropyCost:
 
     name = "cross-entropy"
     target_range = (0.0, 1.0)
+    # ln a and ln(1 − a) need every output strictly between 0 and 1.
+    output_activations = ("sigmoid", "softmax")
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
@@ -89,9 +91,45 @@ class CrossEntropyCost:
         return "CrossEntropyCost()"
 
 
+class LogLikelihoodCost:
+    """The log-likelihood cost C = −(1/n) Σ_x ln a^L_{y(x)}.
+
+    a^L_{y(x)} is the output of the neuron of the sample's class, so the
+    output must be a probability vector: a softmax layer. With one-hot
+    targets y the cost is C_x = −Σ_j y_j ln a^L_j.
+    """
+
+    name = "log-likelihood"
+    target_range = (0.0, 1.0)
+    output_activations = ("softmax",)
+
+    @staticmethod
+    def fn(a: Array, y: Array) -> float:
+        """C = −(1/n) Σ_x Σ_j y_j ln a^L_j: for one-hot y, −(1/n) Σ_x ln a^L_{y(x)}.
+
+        An output that rounded to exactly 0 is read as the smallest positive
+        float instead, so the logarithm stays finite.
+        """
+        tiny = np.finfo(a.dtype).tiny
+        return -float(np.sum(y * np.log(np.maximum(a, tiny)))) / a.shape[1]
+
+    @staticmethod
+    def nabla_a(a: Array, y: Array) -> Array:
+        """∇_a C_x = −y / a, element by element (−1/a^L_{y(x)} at the sample's class).
+
+        With a softmax output BP1's general form turns this into δ^L = a^L − y.
+        """
+        tiny = np.finfo(a.dtype).tiny
+        return -y / np.maximum(a, tiny)
+
+    def __repr__(self) -> str:
+        return "LogLikelihoodCost()"
+
+
 COSTS: dict[str, Cost] = {
     "quadratic": QuadraticCost(),
     "cross-entropy": CrossEntropyCost(),
+    "log-likelihood": LogLikelihoodCost(),
 }
 
 

@@ -9,11 +9,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .array import Array
 from .mnist import MnistData, MnistUnavailableError, load_mnist
 
 __all__ = ["Dataset", "MnistData", "MnistUnavailableError", "load_digits", "load_mnist"]
 
-Array = np.ndarray
 
 DIGITS_SHA256 = "8e6c22d85eb2c1ea7b1da9636e1921962a86dae977db660c8969eb76cf8a885d"
 DIGITS_TRAIN = 1347  # the first 1,347 rows of digits.npz train, the last 450 test

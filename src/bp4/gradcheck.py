@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .array import Array
+from .forward import feedforward
+from .validation import check_batch, check_positive
+
 if TYPE_CHECKING:
     from .network import Network
-
-Array = np.ndarray
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def numerical_gradient(
 ) -> tuple[list[Array], list[Array]]:
     """∂C/∂w^l and ∂C/∂b^l for every layer by central differences (slow: 4 costs a parameter)."""
     # Check the batch once, not in each of the 4 cost evaluations per parameter.
-    X, Y = net._check_batch(X, Y)
+    X, Y = check_batch(X, Y, net.sizes, net.dtype, net.cost_function)
+    eps = check_positive(eps, "eps")
     nabla_w = [_central_differences(net, w, X, Y, eps) for w in net.weights]
     nabla_b = [_central_differences(net, b, X, Y, eps) for b in net.biases]
     return nabla_w, nabla_b
@@ -64,7 +67,10 @@ def _central_differences(
         c = {}
         for step in (-2, -1, 1, 2):
             theta[index] = saved + step * eps
-            c[step] = net.cost_function.fn(net._output(X), Y)  # C, as net.cost
+            a_L = feedforward(
+                net.weights, net.biases, X, net.activation, net.output_activation
+            )
+            c[step] = net.cost_function.fn(a_L, Y)  # C, as net.cost(X, Y)
         theta[index] = saved  # leave the network exactly as it was
         grad[index] = (8 * (c[1] - c[-1]) - (c[2] - c[-2])) / (12 * eps)
     return grad
@@ -76,6 +82,7 @@ def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> list[Laye
     Returns one :class:`LayerError` per layer l = 2 … L. In float64, errors
     below about 1e-7 mean the two agree; above 1e-2 something is wrong.
     """
+    eps = check_positive(eps, "eps")
     nabla_w, nabla_b = net.backprop(X, Y)
     numeric_w, numeric_b = numerical_gradient(net, X, Y, eps)
     return [

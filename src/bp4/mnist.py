@@ -31,9 +31,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .array import Array
 from .validation import check_float_dtype
-
-Array = np.ndarray
 
 # The four files, by role; downloads fetch NAME + ".gz".
 FILES = {

@@ -1,7 +1,15 @@
 """The Network: per-layer weights w^l and biases b^l, trained by mini-batch SGD.
 
 It holds the parameters and delegates the mathematics: :mod:`bp4.forward` for
-z^l and a^l, :mod:`bp4.cost` for C and ∇_a C, :mod:`bp4.backprop` for BP1–BP4.
+z^l and a^l, :mod:`bp4.cost` for C and ∇_a C, :mod:`bp4.backprop` for BP1–BP4,
+:mod:`bp4.training` for the update rule and the records. Every method that
+computes a gradient (``backprop``, ``update``, ``sgd``) runs the same forward
+and backward pass.
+
+A Network is not thread-safe: ``sgd`` and ``update`` change ``weights`` and
+``biases`` in place and draw from the network's one generator, so two threads
+training one network at once give results that depend on timing. Give each
+thread its own network.
 """
 
 from __future__ import annotations
@@ -9,63 +17,38 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import backprop as bp
-from .activations import Activation, get_activation
+from .activations import Activation, get_activation, get_output_activation
+from .array import Array
 from .cost import Cost, get_cost
-from .fast import BatchStep, feedforward_in_blocks
-from .forward import forward
+from .forward import feedforward, forward
 from .saving import load_network, save_network
+from .training import EpochRecord, History, TrainingDivergedError, update_parameters
 from .validation import (
+    check_batch,
+    check_callback,
+    check_count,
     check_float_dtype,
     check_inputs,
-    check_target_range,
+    check_non_negative,
+    check_output_and_cost,
+    check_pair,
+    check_positive,
+    check_seed,
+    check_sizes,
     check_targets,
     class_labels,
 )
-
-Array = np.ndarray
+from .workspace import Workspace
 
 INITS = ("standard", "scaled")
 
-
-class TrainingDivergedError(FloatingPointError):
-    """:meth:`Network.sgd` stopped because the training cost became NaN or infinite.
-
-    ``record`` is the epoch that diverged; ``history`` the records of the
-    epochs before it, which were fine.
-    """
-
-    def __init__(self, record: EpochRecord, eta: float, history: list[EpochRecord]):
-        self.record = record
-        self.history = history
-        super().__init__(
-            f"training diverged at epoch {record.epoch}: the cost C became "
-            f"{record.cost} with eta = {eta:g}; try a smaller learning rate, "
-            f"such as eta = {eta / 10:g}"
-        )
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """What one epoch of :meth:`Network.sgd` measured."""
-
-    epoch: int
-    cost: float  # training cost C after the epoch
-    seconds: float  # time spent on the epoch's updates
-    correct: int | None = None  # test samples classified correctly, if test data
-    total: int | None = None  # test samples, if test data
-
-    @property
-    def accuracy(self) -> float | None:
-        """Fraction of test samples classified correctly, if test data was given."""
-        if self.correct is None or not self.total:
-            return None
-        return self.correct / self.total
+# How many training samples ``monitor_learning_speeds`` measures ‖∂C/∂b^l‖ on.
+LEARNING_SPEED_SAMPLES = 1000
 
 
 class Network:
@@ -77,8 +60,9 @@ class Network:
 
     ``init="standard"`` draws every weight and bias from N(0, 1);
     ``init="scaled"`` draws weights from N(0, 1/n_in) instead, n_in the
-    number of inputs to the neuron. ``activation`` and ``cost`` take a name or
-    an object (:class:`bp4.activations.Activation`, a cost with ``fn`` and
+    number of inputs to the neuron. ``activation`` is the hidden layers' σ and
+    ``output_activation`` the output layer's; both, and ``cost``, take a name
+    or an object (:class:`bp4.activations.Activation`, a cost with ``fn`` and
     ``nabla_a``). ``seed`` fixes the initial parameters and the SGD shuffling.
     """
 
@@ -90,15 +74,18 @@ class Network:
         init: str = "standard",
         seed: int | None = None,
         dtype: np.dtype | type = np.float64,
+        output_activation: str | Activation = "sigmoid",
     ) -> None:
-        self.sizes = _check_sizes(sizes)
+        self.sizes = check_sizes(sizes)
         self.activation = get_activation(activation)
+        self.output_activation = get_output_activation(output_activation)
         self.cost_function = get_cost(cost)
+        check_output_and_cost(self.output_activation, self.cost_function)
         self.dtype = check_float_dtype(dtype)
         if not isinstance(init, str) or init not in INITS:
             raise ValueError(f"init must be one of {list(INITS)}, got {init!r}")
         self.init = init
-        self.rng = _check_seed(seed)
+        self.rng = check_seed(seed)
         self.weights: list[Array] = []
         self.biases: list[Array] = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
@@ -111,6 +98,7 @@ class Network:
     def __repr__(self) -> str:
         return (
             f"Network({self.sizes}, activation={self.activation.name!r}, "
+            f"output_activation={self.output_activation.name!r}, "
             f"cost={getattr(self.cost_function, 'name', self.cost_function)!r}, "
             f"dtype={self.dtype.name})"
         )
@@ -140,23 +128,31 @@ class Network:
     def forward(self, X: Any) -> tuple[list[Array], list[Array]]:
         """Every z^l and a^l for inputs X: see :func:`bp4.forward.forward`."""
         X = check_inputs(X, self.sizes[0], self.dtype)
-        return forward(self.weights, self.biases, X, self.activation)
+        p = forward(
+            self.weights, self.biases, X, self.activation, self.output_activation
+        )
+        return p.zs, p.activations
 
     def backprop(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
         """``(nabla_w, nabla_b)``: ∂C/∂w^l and ∂C/∂b^l averaged over the columns of X.
 
         Y is one target column per sample, shape (n_L, m), or integer labels (m,).
         """
-        X, Y = self._check_batch(X, Y)
-        zs, activations = forward(self.weights, self.biases, X, self.activation)
-        return bp.backward(
-            self.weights, zs, activations, Y, self.activation, self.cost_function
-        )
+        return self._backprop(*self._check_batch(X, Y))
+
+    def learning_speeds(self, X: Any, Y: Any) -> list[float]:
+        """‖∂C/∂b^l‖ for l = 2 … L on the batch (X, Y): how fast each layer learns.
+
+        The text's measure of a layer's "speed of learning" (chapter 5): by
+        BP3 it is the size of δ^l averaged over the batch. Returned in the
+        order of ``biases``.
+        """
+        _, nabla_b = self.backprop(X, Y)
+        return [float(np.linalg.norm(nb)) for nb in nabla_b]
 
     def cost(self, X: Any, Y: Any) -> float:
         """The cost C over the samples (columns) of X with targets Y."""
-        X, Y = self._check_batch(X, Y)
-        return self.cost_function.fn(self._output(X), Y)
+        return self._cost(*self._check_batch(X, Y))
 
     def predict(self, X: Any) -> Array:
         """The class of each column of X: the index of its largest output, shape (m,)."""
@@ -172,7 +168,9 @@ class Network:
     def update(self, X: Any, Y: Any, eta: float) -> None:
         """One gradient-descent step on the batch: w → w − η ∂C/∂w, b → b − η ∂C/∂b."""
         X, Y = self._check_batch(X, Y)
-        self._step(X, Y, _check_eta(eta))
+        eta = check_positive(eta, "eta")
+        nabla_w, nabla_b = self._backprop(X, Y)
+        update_parameters(self.weights, self.biases, nabla_w, nabla_b, eta)
 
     # A diverging run overflows long before its cost is NaN; the check after
     # each epoch reports it once, as TrainingDivergedError, rather than NumPy
@@ -185,130 +183,203 @@ class Network:
         epochs: int,
         batch_size: int,
         eta: float,
+        *,
+        lmbda: float = 0.0,
+        validation: tuple[Any, Any] | None = None,
         test: tuple[Any, Any] | None = None,
+        patience: int | None = None,
+        monitor_training_cost: bool = False,
+        monitor_training_accuracy: bool = False,
+        monitor_learning_speeds: bool = False,
+        verbose: bool = False,
         callback: Callable[[EpochRecord], None] | None = None,
-    ) -> list[EpochRecord]:
+    ) -> History:
         """Mini-batch stochastic gradient descent.
 
         Each epoch shuffles the samples (with the network's seeded generator),
         cuts them into batches of ``batch_size`` columns (the last may be
-        smaller) and applies :meth:`update` with learning rate ``eta`` to each.
-        After every epoch it records the training cost and, if ``test`` is an
-        ``(X_test, y_test)`` pair, how many test samples are classified
-        correctly; ``callback`` receives each record as it is made.
-        Returns the records, one per epoch. If the cost becomes NaN or
-        infinite, raises :class:`TrainingDivergedError` naming the epoch.
+        smaller) and, for each, runs the forward pass, the backward pass
+        (BP1–BP4) and the update rule w → w − η ∂C/∂w, b → b − η ∂C/∂b, as
+        :meth:`update` does. With ``lmbda`` = λ > 0 the cost is L2-regularised,
+        C = C_0 + (λ/2n) Σ w² with n the number of training samples, and the
+        update is w → (1 − ηλ/n) w − η ∂C_0/∂w.
 
-        The updates run on :class:`bp4.fast.BatchStep`. X is used in place
-        when it has the network's dtype and is Fortran-ordered (one sample
-        contiguous, as :func:`bp4.load_digits` returns it); otherwise one copy
-        of it is made per call, so convert large data once beforehand with
-        ``np.asfortranarray(X, dtype=net.dtype)``.
+        After every epoch it makes an :class:`~bp4.training.EpochRecord`: the
+        training cost, and for ``validation=(X_val, y_val)`` and
+        ``test=(X_test, y_test)`` how many samples are classified correctly
+        (and the validation cost). ``monitor_training_cost`` evaluates the cost
+        on the whole training set instead of averaging the batch costs;
+        ``monitor_training_accuracy`` counts the training samples classified
+        correctly; ``monitor_learning_speeds`` records ‖∂C/∂b^l‖ per layer on
+        the first 1000 training samples. ``verbose`` prints each record's
+        line; ``callback`` receives each record as it is made.
+
+        ``patience=N`` (needs ``validation``) stops after N epochs without a
+        better validation accuracy and restores the parameters of the best
+        epoch. Model selection uses the validation data only: test data is
+        reported, never used to choose.
+
+        Returns a :class:`~bp4.training.History` (a list of the records). If
+        the cost becomes NaN or infinite, raises
+        :class:`~bp4.training.TrainingDivergedError` naming the epoch.
+
+        X is used in place when it has the network's dtype and is
+        Fortran-ordered (one sample contiguous, as :func:`bp4.load_digits`
+        returns it); otherwise one copy of it is made per call, so convert
+        large data once beforehand with ``np.asfortranarray(X, dtype=net.dtype)``.
         """
         X, Y = self._check_batch(X, Y)
-        epochs = _check_count(epochs, "epochs", minimum=0)
-        batch_size = _check_count(batch_size, "batch_size", minimum=1)
-        eta = _check_eta(eta)
-        if test is not None:
-            X_test = check_inputs(test[0], self.sizes[0], self.dtype, name="test[0]")
-            y_test = class_labels(
-                test[1], self.sizes[-1], X_test.shape[1], name="test[1]"
-            )
+        epochs = check_count(epochs, "epochs", minimum=0)
+        batch_size = check_count(batch_size, "batch_size", minimum=1)
+        eta = check_positive(eta, "eta")
+        lmbda = check_non_negative(lmbda, "lmbda")
+        check_callback(callback)
+        if patience is not None:
+            patience = check_count(patience, "patience", minimum=1)
+            if validation is None:
+                raise ValueError(
+                    "patience needs validation data: pass validation=(X_val, y_val)"
+                )
+        held_out = {
+            name: self._check_held_out(pair, name)
+            for name, pair in (("validation", validation), ("test", test))
+            if pair is not None
+        }
         n = X.shape[1]
-        # The inner loop's update, on buffers reused from batch to batch.
-        step = BatchStep(
-            self.weights, self.biases, X, Y, batch_size, self.activation,
-            self.cost_function,
-        )  # fmt: skip
-        history: list[EpochRecord] = []
+        # One sample per contiguous row, so that gathering a batch copies rows.
+        X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
+        workspace = Workspace(self.sizes, min(batch_size, n), self.dtype)
+        weight_decay = 1.0 - eta * lmbda / n
+        history = History()
+        best: tuple[list[Array], list[Array]] | None = None  # for patience
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
-            order = self.rng.permutation(n)
-            for k in range(0, n, batch_size):
-                batch = order[k : k + batch_size]
-                step(batch, eta)  # as self._step(X[:, batch], Y[:, batch], eta)
-            seconds = time.perf_counter() - start
-            correct = total = None
-            if test is not None:
-                correct, total = self._count_correct(X_test, y_test), len(y_test)
-            record = EpochRecord(
-                epoch,
-                self.cost_function.fn(self._output(X), Y),
-                seconds,
-                correct,
-                total,
-            )
+            cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
+            record = self._record(
+                epoch, cost, start, X, Y, lmbda, held_out,
+                monitor_training_cost, monitor_training_accuracy,
+                monitor_learning_speeds,
+            )  # fmt: skip
             if not np.isfinite(record.cost):
                 raise TrainingDivergedError(record, eta, history)
             history.append(record)
+            if verbose:
+                print(record, flush=True)
             if callback is not None:
                 callback(record)
+            if patience is not None and history.best_epoch is not None:
+                if history.best_epoch == epoch:
+                    best = (
+                        [w.copy() for w in self.weights],
+                        [b.copy() for b in self.biases],
+                    )
+                elif epoch - history.best_epoch >= patience:
+                    history.stopped_early = epoch < epochs
+                    break
+        if best is not None:  # early stopping keeps the best epoch's parameters
+            for w, b, best_w, best_b in zip(self.weights, self.biases, *best):
+                w[...], b[...] = best_w, best_b
         return history
 
-    def _step(self, X: Array, Y: Array, eta: float) -> None:
-        """:meth:`update` on a batch already checked."""
-        zs, activations = forward(self.weights, self.biases, X, self.activation)
-        nabla_w, nabla_b = bp.backward(
-            self.weights, zs, activations, Y, self.activation, self.cost_function
+    def _train_epoch(
+        self,
+        X_rows: Array,
+        Y_rows: Array,
+        workspace: Workspace,
+        eta: float,
+        weight_decay: float,
+    ) -> float:
+        """One epoch of updates; returns the mean of the batches' costs C_0."""
+        n = X_rows.shape[0]
+        order = self.rng.permutation(n)
+        total = 0.0
+        for k in range(0, n, workspace.batch_size):
+            batch = order[k : k + workspace.batch_size]
+            p, y = workspace.gather(X_rows, Y_rows, batch)
+            forward(
+                self.weights, self.biases, p.activations[0], self.activation,
+                self.output_activation, out=p,
+            )  # fmt: skip
+            total += self.cost_function.fn(p.activations[-1], y) * len(batch)
+            nabla_w, nabla_b = bp.backward(
+                self.weights, y, self.cost_function, p, self.output_activation
+            )
+            update_parameters(
+                self.weights, self.biases, nabla_w, nabla_b, eta, weight_decay,
+                workspace.step_w, workspace.step_b,
+            )  # fmt: skip
+        return total / n
+
+    def _record(
+        self,
+        epoch: int,
+        batch_cost: float,
+        start: float,
+        X: Array,
+        Y: Array,
+        lmbda: float,
+        held_out: dict[str, tuple[Array, Array, Array]],
+        monitor_training_cost: bool,
+        monitor_training_accuracy: bool,
+        monitor_learning_speeds: bool,
+    ) -> EpochRecord:
+        """The epoch's record: the costs and counts asked for, timed from ``start``."""
+        n = X.shape[1]
+        l2 = self._l2_term(lmbda, n)
+        cost = (self._cost(X, Y) if monitor_training_cost else batch_cost) + l2
+        found: dict[str, Any] = {}
+        if "validation" in held_out:
+            X_val, Y_val, y_val = held_out["validation"]
+            found["validation_cost"] = self._cost(X_val, Y_val) + l2
+            found["validation_correct"] = self._count_correct(X_val, y_val)
+            found["validation_total"] = len(y_val)
+        if "test" in held_out:
+            X_test, _, y_test = held_out["test"]
+            found["correct"] = self._count_correct(X_test, y_test)
+            found["total"] = len(y_test)
+        if monitor_training_accuracy:
+            found["training_correct"] = self._count_correct(X, np.argmax(Y, axis=0))
+            found["training_total"] = n
+        if monitor_learning_speeds:
+            m = min(n, LEARNING_SPEED_SAMPLES)
+            _, nabla_b = self._backprop(X[:, :m], Y[:, :m])
+            found["learning_speeds"] = tuple(float(np.linalg.norm(g)) for g in nabla_b)
+        return EpochRecord(epoch, cost, time.perf_counter() - start, **found)
+
+    # -- on arrays already checked ------------------------------------------------
+
+    def _backprop(self, X: Array, Y: Array) -> tuple[list[Array], list[Array]]:
+        p = forward(
+            self.weights, self.biases, X, self.activation, self.output_activation
         )
-        for w, b, nw, nb in zip(self.weights, self.biases, nabla_w, nabla_b):
-            w -= eta * nw
-            b -= eta * nb
+        return bp.backward(
+            self.weights, Y, self.cost_function, p, self.output_activation
+        )
 
     def _output(self, X: Array) -> Array:
-        return feedforward_in_blocks(self.weights, self.biases, X, self.activation)
+        return feedforward(
+            self.weights, self.biases, X, self.activation, self.output_activation
+        )
+
+    def _cost(self, X: Array, Y: Array) -> float:
+        return self.cost_function.fn(self._output(X), Y)
+
+    def _l2_term(self, lmbda: float, n: int) -> float:
+        """(λ/2n) Σ_w w², the L2 term of the regularised cost."""
+        if lmbda == 0:
+            return 0.0
+        return lmbda / (2 * n) * sum(float(np.sum(w * w)) for w in self.weights)
 
     def _count_correct(self, X: Array, labels: Array) -> int:
         return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
 
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
-        X = check_inputs(X, self.sizes[0], self.dtype)
-        Y = check_targets(Y, self.sizes[-1], X.shape[1], self.dtype)
-        check_target_range(Y, self.cost_function)
-        return X, Y
+        return check_batch(X, Y, self.sizes, self.dtype, self.cost_function)
 
-
-def _check_sizes(sizes: Sequence[int]) -> list[int]:
-    try:
-        if isinstance(sizes, (str, bytes)):
-            raise TypeError
-        out = [int(n) for n in sizes]
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"sizes must be a list of layer widths, such as [64, 30, 10]; got {sizes!r}"
-        ) from None
-    if len(out) < 2 or any(n < 1 or n != s for n, s in zip(out, sizes)):
-        raise ValueError(
-            f"sizes must list at least two layers of positive integer widths, "
-            f"such as [64, 30, 10]; got {list(sizes)!r}"
-        )
-    return out
-
-
-def _check_count(value: Any, name: str, minimum: int) -> int:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_seed(seed: Any) -> np.random.Generator:
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"seed must be None or a non-negative integer, got {seed!r}"
-        ) from None
-
-
-def _check_eta(eta: Any) -> float:
-    if isinstance(eta, bool) or not isinstance(
-        eta, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(f"eta must be a positive finite number, got {eta!r}")
-    if not np.isfinite(eta) or eta <= 0:
-        raise ValueError(f"eta must be a positive finite number, got {eta!r}")
-    return float(eta)
+    def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Array, Array]:
+        """Checked (X, Y, labels) of a validation or test pair."""
+        X_raw, y_raw = check_pair(pair, name)
+        X = check_inputs(X_raw, self.sizes[0], self.dtype, name=f"{name}[0]")
+        labels = class_labels(y_raw, self.sizes[-1], X.shape[1], name=f"{name}[1]")
+        Y = check_targets(labels, self.sizes[-1], X.shape[1], self.dtype)
+        return X, Y, labels

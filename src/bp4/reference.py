@@ -20,28 +20,39 @@ from collections.abc import Sequence
 import numpy as np
 
 from .activations import Activation
+from .array import Array
 from .backprop import backward
 from .cost import Cost
 from .forward import forward
 
-Array = np.ndarray
-
 
 def forward_sample(
-    weights: Sequence[Array], biases: Sequence[Array], x: Array, activation: Activation
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    x: Array,
+    activation: Activation,
+    output_activation: Activation | None = None,
 ) -> tuple[list[Array], list[Array]]:
-    """Steps 1–2 for one sample ``x`` of shape (n_1,): every z^l and a^l, component-wise."""
+    """Steps 1–2 for one sample ``x`` of shape (n_1,): every z^l and a^l, component-wise.
+
+    ``output_activation`` is the output layer's σ (``activation`` if None).
+    """
     a = np.array(x, dtype=float)
     zs: list[Array] = []
     activations = [a]
-    for w, b in zip(weights, biases):
+    for l, (w, b) in enumerate(zip(weights, biases), start=2):
+        sigma = _sigma(l, len(weights) + 1, activation, output_activation)
         n_out, n_in = w.shape
         z = np.zeros(n_out)
         for j in range(n_out):
             z[j] = b[j, 0]
             for k in range(n_in):
                 z[j] += w[j, k] * a[k]
-        a = np.array([activation.fn(z[j]) for j in range(n_out)])
+        if sigma.elementwise:
+            a = np.array([sigma.fn(z[j]) for j in range(n_out)])
+        else:  # softmax: a_j = e^{z_j} / Σ_k e^{z_k}, shifted by max z for range
+            e = [np.exp(z[j] - max(z)) for j in range(n_out)]
+            a = np.array([e[j] / sum(e) for j in range(n_out)])
         zs.append(z)
         activations.append(a)
     return zs, activations
@@ -54,9 +65,11 @@ def backprop_sample(
     y: Array,
     activation: Activation,
     cost: Cost,
+    output_activation: Activation | None = None,
 ) -> tuple[list[Array], list[Array]]:
     """Steps 1–5 for one sample: ∂C_x/∂w^l and ∂C_x/∂b^l, component by component."""
-    zs, activations = forward_sample(weights, biases, x, activation)
+    zs, activations = forward_sample(weights, biases, x, activation, output_activation)
+    sigma_L = output_activation or activation
     L = len(weights) + 1  # layers, input layer counted; weights[l - 2] is w^l
     nabla_a = cost.nabla_a(activations[-1][:, None], np.asarray(y, float)[:, None])[
         :, 0
@@ -64,9 +77,20 @@ def backprop_sample(
 
     delta: dict[int, Array] = {}
     n_L = weights[-1].shape[0]
-    delta[L] = np.array(
-        [nabla_a[j] * activation.prime(zs[-1][j]) for j in range(n_L)]  # BP1
-    )
+    if sigma_L.prime is not None:
+        delta[L] = np.array(
+            [nabla_a[j] * sigma_L.prime(zs[-1][j]) for j in range(n_L)]  # BP1
+        )
+    else:  # BP1 in general, for softmax: δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k
+        a_L = activations[-1]
+        delta[L] = np.array(
+            [
+                sum(a_L[k] * ((j == k) - a_L[j]) * nabla_a[k] for k in range(n_L))
+                for j in range(n_L)
+            ]
+        )
+    hidden_prime = activation.prime
+    assert hidden_prime is not None, "a hidden layer's σ is element-wise"
     for l in range(L - 1, 1, -1):
         w_next = weights[l - 1]  # w^{l+1}
         z = zs[l - 2]  # z^l
@@ -75,7 +99,7 @@ def backprop_sample(
             total = 0.0
             for k in range(w_next.shape[0]):
                 total += w_next[k, j] * delta[l + 1][k]
-            d[j] = total * activation.prime(z[j])  # BP2
+            d[j] = total * hidden_prime(z[j])  # BP2
         delta[l] = d
 
     nabla_w: list[Array] = []
@@ -101,13 +125,16 @@ def backprop(
     Y: Array,
     activation: Activation,
     cost: Cost,
+    output_activation: Activation | None = None,
 ) -> tuple[list[Array], list[Array]]:
     """The batch gradient as the mean of :func:`backprop_sample` over the columns."""
     m = X.shape[1]
     nabla_w = [np.zeros(w.shape) for w in weights]
     nabla_b = [np.zeros(b.shape) for b in biases]
     for i in range(m):
-        gw, gb = backprop_sample(weights, biases, X[:, i], Y[:, i], activation, cost)
+        gw, gb = backprop_sample(
+            weights, biases, X[:, i], Y[:, i], activation, cost, output_activation
+        )
         for layer in range(len(weights)):
             nabla_w[layer] += gw[layer]
             nabla_b[layer] += gb[layer]
@@ -121,6 +148,7 @@ def backprop_per_sample(
     Y: Array,
     activation: Activation,
     cost: Cost,
+    output_activation: Activation | None = None,
 ) -> tuple[list[Array], list[Array]]:
     """The batch gradient with one matrix-vector backward pass per sample.
 
@@ -132,9 +160,16 @@ def backprop_per_sample(
     nabla_w = [np.zeros_like(w) for w in weights]
     nabla_b = [np.zeros_like(b) for b in biases]
     for i in range(m):
-        zs, activations = forward(weights, biases, X[:, i : i + 1], activation)
-        gw, gb = backward(weights, zs, activations, Y[:, i : i + 1], activation, cost)
+        p = forward(weights, biases, X[:, i : i + 1], activation, output_activation)
+        gw, gb = backward(weights, Y[:, i : i + 1], cost, p, output_activation)
         for layer in range(len(weights)):
             nabla_w[layer] += gw[layer]
             nabla_b[layer] += gb[layer]
     return [g / m for g in nabla_w], [g / m for g in nabla_b]
+
+
+def _sigma(
+    l: int, L: int, activation: Activation, output_activation: Activation | None
+) -> Activation:
+    """σ of layer l: the output layer's own, if it has one, else the hidden σ."""
+    return output_activation if l == L and output_activation else activation

@@ -3,15 +3,27 @@ the argument, what it got and what it expects: never a silent broadcast."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-Array = np.ndarray
+from .array import Array
 
 
 def as_array(value: Any, name: str) -> Array:
-    """``np.asarray(value)``, with a message naming ``name`` for ragged nested lists."""
+    """``np.asarray(value)``, with a message naming ``name`` for ragged nested lists.
+
+    Masked arrays are refused: training would read the values under the mask
+    as data, silently.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array; bp4 would ignore its mask and use the "
+            f"values under it. Pass {name}.filled(value) or drop the masked "
+            f"samples first"
+        )
     try:
         return np.asarray(value)
     except ValueError:
@@ -178,7 +190,8 @@ def class_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
                 f"{name} has shape {arr.shape}; expected labels of shape ({m},) or "
                 f"one-hot columns of shape ({n_classes}, {m})"
             )
-        return np.argmax(arr, axis=0)
+        # argmax would read a column of NaN as class 0: refuse it instead.
+        return np.argmax(as_real_array(arr, name, arr.dtype), axis=0)
     return check_labels(arr, n_classes, m, name)
 
 
@@ -193,4 +206,135 @@ def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
             f"{name} must be a floating-point type such as np.float64 or "
             f"np.float32, got {dtype!r}"
         )
-    return out
+    # '>f8' and '<f8' are the same numbers; arrays bp4 makes use the
+    # machine's own byte order, which every file format here can store.
+    return out.newbyteorder("=")
+
+
+def check_sizes(sizes: Any) -> list[int]:
+    """Layer widths ``[n_1, …, n_L]``: at least two positive integers."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(
+            f"sizes must be a list of layer widths, such as [64, 30, 10]; got {sizes!r}"
+        )
+    widths = list(sizes)
+    if not all(isinstance(n, (int, float, np.integer, np.floating)) for n in widths):
+        raise TypeError(
+            f"sizes must be a list of layer widths, such as [64, 30, 10]; got {sizes!r}"
+        )
+    if len(widths) < 2 or not all(_is_integer(n) and n >= 1 for n in widths):
+        raise ValueError(
+            f"sizes must list at least two layers of positive integer widths, "
+            f"such as [64, 30, 10]; got {widths!r}"
+        )
+    return [int(n) for n in widths]
+
+
+def check_count(value: Any, name: str, minimum: int) -> int:
+    """A whole number ``>= minimum`` (epochs, batch_size, patience, …); not a bool."""
+    if not _is_integer(value) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_seed(seed: Any) -> np.random.Generator:
+    """A generator seeded with ``seed``: None or a non-negative integer."""
+    if seed is not None and not (_is_integer(seed) and seed >= 0):
+        raise ValueError(f"seed must be None or a non-negative integer, got {seed!r}")
+    return np.random.default_rng(seed)
+
+
+def check_positive(value: Any, name: str) -> float:
+    """A positive finite real number (η, ε): not a bool, not a string."""
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"{name} must be a positive finite number, got {value!r}")
+    # float() of an int beyond 1.8e308 raises OverflowError; it is not finite.
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return number
+
+
+def check_non_negative(value: Any, name: str) -> float:
+    """A finite real number >= 0 (λ): not a bool, not a string."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool
+    ):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number) and number >= 0:
+            return number
+    raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+
+def check_callback(callback: Any, name: str = "callback") -> None:
+    """None, or something that can be called with one argument."""
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"{name} must be a function taking one EpochRecord, or None; "
+            f"got {callback!r}"
+        )
+
+
+def check_pair(pair: Any, name: str) -> tuple[Any, Any]:
+    """An ``(X, y)`` pair of data, such as ``test=(X_test, y_test)``."""
+    if (
+        isinstance(pair, (str, bytes, np.ndarray))
+        or not isinstance(pair, Sequence)
+        or len(pair) != 2
+    ):
+        raise TypeError(
+            f"{name} must be a pair (X, y) of inputs and labels, got "
+            f"{type(pair).__name__}"
+            + (f" of length {len(pair)}" if isinstance(pair, Sequence) else "")
+        )
+    return pair[0], pair[1]
+
+
+def check_batch(
+    X: Any, Y: Any, sizes: Sequence[int], dtype: np.dtype, cost: Any
+) -> tuple[Array, Array]:
+    """Inputs (n_1, m) and targets (n_L, m) (or labels (m,)) for a network of ``sizes``.
+
+    Targets are also checked against the cost's ``target_range``, if it has one.
+    """
+    X = check_inputs(X, sizes[0], dtype)
+    Y = check_targets(Y, sizes[-1], X.shape[1], dtype)
+    check_target_range(Y, cost)
+    return X, Y
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def check_output_and_cost(output_activation: Any, cost: Any) -> None:
+    """Refuse an output layer the cost is not defined for, saying what to use.
+
+    A cost may declare ``output_activations``, the names of the output
+    activations it works with: the cross-entropy takes ln a and ln(1 − a), so
+    every output must lie in (0, 1); the log-likelihood takes ln a^L_y of a
+    probability vector, which only softmax makes.
+    """
+    allowed = getattr(cost, "output_activations", None)
+    if allowed is None or output_activation.name in allowed:
+        return
+    cost_name = getattr(cost, "name", type(cost).__name__)
+    why = {
+        "cross-entropy": "it takes ln a and ln(1 − a), so every output must lie "
+        "in (0, 1)",
+        "log-likelihood": "it takes ln a^L_y of a probability vector (outputs "
+        "that are positive and sum to 1)",
+    }.get(cost_name, "it is not defined for that output")
+    raise ValueError(
+        f"the {cost_name} cost cannot be used with output_activation="
+        f"{output_activation.name!r}: {why}. Use output_activation="
+        f"{allowed[0]!r}, or cost='quadratic'"
+    )

@@ -20,13 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation
-from .backprop import bias_gradient, hidden_error, output_error, weight_gradient
+from .array import Array
+from .backprop import backward
 from .cost import Cost
 from .forward import forward
 from .network import Network
-from .validation import check_inputs, check_targets
-
-Array = np.ndarray
+from .validation import check_inputs, check_positive, check_targets
 
 # Every matrix is printed in full; wider layers would not fit on a screen.
 MAX_PRINTED_WIDTH = 10
@@ -64,7 +63,8 @@ class Walkthrough:
     """
 
     sizes: list[int]
-    activation: Activation
+    activation: Activation  # σ of the hidden layers
+    output_activation: Activation  # σ of the output layer
     cost: Cost
     seed: int | None
     weights: list[Array]  # w^l, shape (n_l, n_{l-1})
@@ -133,21 +133,27 @@ def explain(
     x: object = None,
     y: object = None,
     eps: float = 1e-6,
+    output_activation: str | Activation = "sigmoid",
 ) -> Walkthrough:
     """Backpropagate one sample through ``Network(sizes, activation, cost, seed=seed)``.
+
+    ``output_activation`` is the output layer's σ, as in :class:`bp4.Network`.
 
     The weights and biases are exactly those of that network. Unless given,
     the input x (shape (n_1, 1)) is drawn uniformly from [0, 1) and rounded to
     two decimals, and the target y is a one-hot column of a random class,
     both from the network's generator after it drew the parameters.
 
-    The steps are the text's algorithm, each done by bp4's own function:
-    forward pass (:func:`bp4.forward.forward`), BP1 (:func:`output_error`),
-    BP2 (:func:`hidden_error`) for l = L−1 … 2, then BP3 and BP4
-    (:func:`bias_gradient`, :func:`weight_gradient`). Up to three partial
-    derivatives are also estimated as (C(θ + ε) − C(θ − ε)) / 2ε.
+    The steps are the text's algorithm, run by the same forward and backward
+    pass that training runs (:func:`bp4.forward.forward`,
+    :func:`bp4.backprop.backward`): BP1 (``output_error``), BP2
+    (``hidden_error``) for l = L−1 … 2, then BP3 and BP4 (``bias_gradient``,
+    ``weight_gradient``). Up to three partial derivatives are also estimated
+    as (C(θ + ε) − C(θ − ε)) / 2ε.
     """
-    net = Network(sizes, activation, cost, seed=seed)
+    net = Network(
+        sizes, activation, cost, seed=seed, output_activation=output_activation
+    )
     n_in, n_out = net.sizes[0], net.sizes[-1]
     if x is None:
         x = np.round(net.rng.random((n_in, 1)), 2)
@@ -156,20 +162,20 @@ def explain(
         y[net.rng.integers(n_out), 0] = 1.0
     x = _one_column(check_inputs(x, n_in, np.float64, name="x"), "x")
     y = _one_column(check_targets(y, n_out, 1, np.float64, name="y"), "y")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    eps = check_positive(eps, "eps")
     sigma, C_fn = net.activation, net.cost_function
 
-    zs, activations = forward(net.weights, net.biases, x, sigma)
-    sigma_primes = [sigma.prime(z) for z in zs]
+    # bp4's own forward and backward pass, the ones training runs: the Pass
+    # they fill keeps every z^l, a^l, σ'(z^l), δ^l, ∂C/∂w^l and ∂C/∂b^l.
+    p = forward(net.weights, net.biases, x, sigma, net.output_activation)
+    nabla_w, nabla_b = backward(net.weights, y, C_fn, p, net.output_activation)
+    zs, activations, sigma_primes, deltas = (
+        p.zs,
+        p.activations,
+        p.sigma_primes,
+        p.deltas,
+    )
     nabla_a = C_fn.nabla_a(activations[-1], y)
-
-    deltas: list[Array] = [np.empty(0)] * len(zs)
-    deltas[-1] = output_error(nabla_a, sigma_primes[-1])  # BP1
-    for i in range(len(zs) - 2, -1, -1):  # l = L−1 … 2; weights[i + 1] is w^{l+1}
-        deltas[i] = hidden_error(net.weights[i + 1], deltas[i + 1], sigma_primes[i])
-    nabla_b = [bias_gradient(d) for d in deltas]  # BP3
-    nabla_w = [weight_gradient(d, a) for d, a in zip(deltas, activations)]  # BP4
 
     checks = [
         FiniteDifference(
@@ -184,6 +190,7 @@ def explain(
     return Walkthrough(
         sizes=net.sizes,
         activation=sigma,
+        output_activation=net.output_activation,
         cost=C_fn,
         seed=seed,
         weights=[w.copy() for w in net.weights],
@@ -330,8 +337,11 @@ def format_walkthrough(walk: Walkthrough) -> str:
     L = walk.num_layers
     cost_name = getattr(walk.cost, "name", repr(walk.cost))
     c_formula, nabla_formula = COST_FORMULAS.get(cost_name, ("C", "∇_a C"))
+    sigmas = f"σ = {walk.activation.name}"
+    if walk.output_activation.name != walk.activation.name:
+        sigmas += f" (hidden), {walk.output_activation.name} (output)"
     out: list[str] = [
-        f"Backpropagation step by step: sizes {walk.sizes}, σ = {walk.activation.name}, "
+        f"Backpropagation step by step: sizes {walk.sizes}, {sigmas}, "
         f"{cost_name} cost, seed {walk.seed}.",
         "One sample x with target y. Layers are numbered as in the text,",
         f"l = 1 (input) … L = {L}; Python counts from 0, so weights[0] is w^2.",
