@@ -87,6 +87,7 @@ class ReferenceEpochs:
                 self.Y[:, batch],
                 net.activation,
                 net.cost_function,
+                net.output_activation,
             )
             for w, b, nw, nb in zip(net.weights, net.biases, nabla_w, nabla_b):
                 w -= ETA * nw
@@ -245,6 +246,7 @@ def oracle_epoch_seconds(X: np.ndarray, y: np.ndarray, samples: int) -> float:
     Y = np.eye(SIZES[-1])[:, y[:samples]]
     start = time.perf_counter()
     reference.backprop(
-        net.weights, net.biases, X[:, :samples], Y, net.activation, net.cost_function
-    )
+        net.weights, net.biases, X[:, :samples], Y, net.activation,
+        net.cost_function, net.output_activation,
+    )  # fmt: skip
     return (time.perf_counter() - start) * X.shape[1] / samples
