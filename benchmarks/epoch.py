@@ -14,6 +14,7 @@ See benchmarks/README.md for what is measured and what each column means.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import os
@@ -179,7 +180,9 @@ def measure(dtype: str, batch_size: int, args: argparse.Namespace) -> dict[str, 
         "batch_size": batch_size,
         "bp4": {"epochs_s": times["bp4"], "record_s": bp.record_s},
         "reference": {"epochs_s": times["reference"]},
-        "torch": {"epochs_s": times["torch"]} if args.torch else None,
+        "torch": {"epochs_s": times["torch"], "threads": epochs["torch"].threads}
+        if args.torch
+        else None,
         "floor": {
             "epochs_s": times["floor"],
             "gathers_s": floor.gathers_s,
@@ -196,7 +199,9 @@ def measure(dtype: str, batch_size: int, args: argparse.Namespace) -> dict[str, 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     facts = machine_facts()
     args.torch = facts["torch"] is not None and not args.no_torch
-    log = (lambda *a, **k: None) if args.silent else print
+    log = (
+        (lambda *a, **k: None) if args.silent else functools.partial(print, flush=True)
+    )
     log(f"machine: {facts}")
     rows = []
     for dtype in args.dtypes:

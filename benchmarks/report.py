@@ -128,7 +128,11 @@ def students(results: dict[str, Any]) -> list[str]:
         if c["reference_samples"] < c["samples"]
         else ""
     )
-    torch = f", PyTorch {m['torch']}" if c["torch"] else " (PyTorch not installed)"
+    torch = (
+        f", PyTorch {m['torch']} on 1 thread or on every core, whichever was faster"
+        if c["torch"]
+        else " (PyTorch not installed)"
+    )
     lines += [
         "",
         f"Measured on {m['cores']} cores, NumPy {m['numpy']}{with_blas}{torch}"
@@ -162,6 +166,16 @@ def floor_section(results: dict[str, Any]) -> list[str]:
             f"| {_s(statistics.median(floor['gathers_s']))} | {_ratio(bp, fl)} "
             f"| {_s(row['memory']['traced_mb'])} |"
         )
+    threads = [
+        f"{row['dtype']} batch {row['batch_size']}: {row['torch']['threads']}"
+        for row in results["results"]
+        if row["torch"] is not None
+    ]
+    if threads:
+        lines += [
+            "",
+            "PyTorch's threads, the faster on a trial: " + ", ".join(threads) + ".",
+        ]
     largest = max(results["config"]["batch_sizes"])
     lines += [
         "",
