@@ -168,21 +168,26 @@ def measure(dtype: str, batch_size: int, args: argparse.Namespace) -> dict[str, 
     }
     if args.torch:
         epochs["torch"] = methods.TorchEpochs(X, y, batch_size)
-    for epoch in epochs.values():
-        getattr(epoch, "warm_up", epoch)()  # a whole epoch, but for the reference
+    threads = {}
+    for key, epoch in epochs.items():
+        trial = min(args.trial_samples, args.samples)
+        threads[key] = methods.fastest_threads(epoch, trial)
+        if key != "reference":  # a whole epoch to warm up; the trial did for it
+            with epoch.threads(threads[key]):
+                epoch()
     del bp.record_s[:], floor.gathers_s[:], floor.products_s[:]
     times: dict[str, list[float]] = {key: [] for key in epochs}
     for _ in range(args.epochs):
         for key, epoch in epochs.items():
-            times[key].append(epoch())
-    return {
+            with epoch.threads(threads[key]):  # outside the timed epoch
+                times[key].append(epoch())
+    row: dict[str, Any] = {
         "dtype": dtype,
         "batch_size": batch_size,
+        "threads": threads,
         "bp4": {"epochs_s": times["bp4"], "record_s": bp.record_s},
         "reference": {"epochs_s": times["reference"]},
-        "torch": {"epochs_s": times["torch"], "threads": epochs["torch"].threads}
-        if args.torch
-        else None,
+        "torch": {"epochs_s": times["torch"]} if args.torch else None,
         "floor": {
             "epochs_s": times["floor"],
             "gathers_s": floor.gathers_s,
@@ -194,6 +199,7 @@ def measure(dtype: str, batch_size: int, args: argparse.Namespace) -> dict[str, 
         },
         "memory": measure_memory(dtype, batch_size, args.samples),
     }
+    return row
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -222,6 +228,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "batch_sizes": args.batch_sizes,
         "dtypes": args.dtypes,
         "reference_samples": min(args.reference_samples, args.samples),
+        "trial_samples": min(args.trial_samples, args.samples),
         "torch": args.torch,
     }
     return {"config": config, "machine": facts, "results": rows, "oracle": oracle}
@@ -266,6 +273,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=20,
         help="samples to time the component-wise oracle on (0: skip)",
     )
+    p.add_argument(
+        "--trial-samples",
+        type=int,
+        default=2000,
+        help="samples of the trial epochs that choose each method's threads",
+    )
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     p.add_argument(
         "--out",
@@ -282,7 +295,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.reference_samples = args.reference_samples or (
         min(2_000, args.samples) if args.quick else args.samples
     )
-    for name in ("epochs", "samples", "reference_samples"):
+    for name in ("epochs", "samples", "reference_samples", "trial_samples"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
     return args

@@ -1,15 +1,18 @@
 """One training epoch of each method the benchmark compares, as a callable.
 
 Calling an object of these classes runs one epoch of 50,000 (or ``n``) samples
-and returns its time in seconds; ``epoch.py`` calls them in turn. The network
-is the text's [784, 30, 10]: sigmoid, quadratic cost, η = 3.0.
+and returns its time in seconds; ``epoch.py`` calls them in turn, each inside
+``threads(k)`` with the thread count k that :func:`fastest_threads` chose. The
+network is the text's [784, 30, 10]: sigmoid, quadratic cost, η = 3.0.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -39,6 +42,32 @@ def one_hot(y: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return np.asfortranarray(np.eye(SIZES[-1], dtype=dtype)[:, y])
 
 
+@contextlib.contextmanager
+def blas_threads(threads: int) -> Iterator[None]:
+    """NumPy's BLAS limited to ``threads`` threads, through threadpoolctl if installed."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+def fastest_threads(epoch: Any, samples: int) -> int:
+    """1 thread or every core, whichever ran an epoch of ``samples`` samples faster.
+
+    On a shared machine a pool of threads that must wait for each other's
+    busy core can make an epoch many times slower than one thread would.
+    """
+    trials = {}
+    for threads in sorted({1, os.cpu_count() or 1}):
+        with epoch.threads(threads):
+            epoch(samples)  # warm-up
+            trials[threads] = epoch(samples)
+    return min(trials, key=trials.__getitem__)
+
+
 class Bp4Epochs:
     """The whole call ``Network.sgd(X, y, 1, batch_size, η)``, one epoch per call.
 
@@ -46,14 +75,19 @@ class Bp4Epochs:
     record; ``record_s`` keeps the ``seconds`` each record reports.
     """
 
+    threads = staticmethod(blas_threads)
+
     def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> None:
         self.X, self.y, self.batch_size = X, y, batch_size
         self.net = bp4.Network(SIZES, seed=SEED, dtype=X.dtype)
         self.record_s: list[float] = []
 
-    def __call__(self) -> float:
+    def __call__(self, samples: int | None = None) -> float:
+        X, y = self.X, self.y
+        if samples is not None:  # a trial: the first samples (X stays F-ordered)
+            X, y = X[:, :samples], y[:samples]
         start = time.perf_counter()
-        (record,) = self.net.sgd(self.X, self.y, 1, self.batch_size, ETA)
+        (record,) = self.net.sgd(X, y, 1, self.batch_size, ETA)
         seconds = time.perf_counter() - start
         self.record_s.append(record.seconds)
         return seconds
@@ -65,6 +99,8 @@ class ReferenceEpochs:
     With ``samples`` < n, each epoch runs the first ``samples`` samples of its
     shuffle and the time is scaled by n / samples.
     """
+
+    threads = staticmethod(blas_threads)
 
     def __init__(
         self, X: np.ndarray, y: np.ndarray, batch_size: int, samples: int
@@ -94,22 +130,14 @@ class ReferenceEpochs:
                 b -= ETA * nb
         return (time.perf_counter() - start) * n / samples
 
-    def warm_up(self) -> None:
-        self(min(1000, self.samples))  # plain Python and NumPy: nothing to compile
-
 
 class TorchEpochs:
     """PyTorch on the CPU: nn.Linear + nn.Sigmoid, cost ½‖a − y‖² averaged over the batch.
 
-    Like bp4's record, the epoch keeps the mean of its batch costs. PyTorch
-    runs on 1 thread or on every core, whichever was faster on a trial of
-    ``trial`` samples: on a shared machine, a thread pool whose second thread
-    waits for a busy core can make small batches many times slower.
+    Like bp4's record, the epoch keeps the mean of its batch costs.
     """
 
-    def __init__(
-        self, X: np.ndarray, y: np.ndarray, batch_size: int, trial: int = 2000
-    ) -> None:
+    def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int) -> None:
         import torch
 
         self.torch = torch
@@ -124,17 +152,15 @@ class TorchEpochs:
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=ETA)
         self.batch_size = batch_size
         self.costs: list[float] = []
-        trials = {}
-        for threads in sorted({1, os.cpu_count() or 1}):
-            self.threads = threads
-            self(min(trial, self.X.shape[0]))  # warm-up
-            trials[threads] = self(min(trial, self.X.shape[0]))
-        self.threads = min(trials, key=trials.__getitem__)
-        del self.costs[:]
+
+    @contextlib.contextmanager
+    def threads(self, threads: int) -> Iterator[None]:
+        """PyTorch's own thread pool set to ``threads`` (NumPy's BLAS is not used)."""
+        self.torch.set_num_threads(threads)
+        yield
 
     def __call__(self, samples: int | None = None) -> float:
         torch, model, optimizer = self.torch, self.model, self.optimizer
-        torch.set_num_threads(self.threads)
         samples = samples or self.X.shape[0]
         start = time.perf_counter()
         order = torch.randperm(self.X.shape[0])[:samples]
@@ -180,11 +206,13 @@ class FloorEpochs:
         self.gathers_s: list[float] = []
         self.products_s: list[float] = []
 
-    def __call__(self) -> float:
+    threads = staticmethod(blas_threads)
+
+    def __call__(self, samples: int | None = None) -> float:
         XT, YT, x, y, m = self.XT, self.YT, self.x, self.y, self.batch_size
         products = [(p["a"], p["b"], p["out"]) for p in self.products]
         gathers = multiplies = 0.0
-        order = self.rng.permutation(XT.shape[0])
+        order = self.rng.permutation(XT.shape[0])[:samples]
         for k in range(0, len(order), m):
             batch = order[k : k + m]
             start = time.perf_counter()

@@ -21,8 +21,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 START = "<!-- docs/performance.md includes from here -->"
 END = "<!-- docs/performance.md includes up to here -->"
 
-# (name, dtype, batch size, method) of a median, or ("floor", dtype, batch size)
+# (dtype, batch size, method) of a median
 Key = tuple[str, int, str]
+NAMES = {"bp4": "bp4", "reference": "reference", "torch": "PyTorch", "floor": "floor"}
 
 
 def medians(results: dict[str, Any]) -> dict[Key, float]:
@@ -128,15 +129,11 @@ def students(results: dict[str, Any]) -> list[str]:
         if c["reference_samples"] < c["samples"]
         else ""
     )
-    torch = (
-        f", PyTorch {m['torch']} on 1 thread or on every core, whichever was faster"
-        if c["torch"]
-        else " (PyTorch not installed)"
-    )
+    torch = f", PyTorch {m['torch']}" if c["torch"] else " (PyTorch not installed)"
     lines += [
         "",
-        f"Measured on {m['cores']} cores, NumPy {m['numpy']}{with_blas}{torch}"
-        f"{scaled}.",
+        f"Measured on {m['cores']} cores, NumPy {m['numpy']}{with_blas}{torch}, "
+        f"each on 1 thread or on {m['cores']}, whichever was faster{scaled}.",
     ]
     return lines
 
@@ -166,16 +163,19 @@ def floor_section(results: dict[str, Any]) -> list[str]:
             f"| {_s(statistics.median(floor['gathers_s']))} | {_ratio(bp, fl)} "
             f"| {_s(row['memory']['traced_mb'])} |"
         )
-    threads = [
-        f"{row['dtype']} batch {row['batch_size']}: {row['torch']['threads']}"
-        for row in results["results"]
-        if row["torch"] is not None
+    lines += [
+        "",
+        "Threads each method ran on, 1 or every core, whichever ran a trial "
+        f"epoch of {results['config']['trial_samples']:,} samples faster:",
+        "",
+        "| dtype | batch | " + " | ".join(NAMES.values()) + " |",
+        "|---|---:|" + "---:|" * len(NAMES),
     ]
-    if threads:
-        lines += [
-            "",
-            "PyTorch's threads, the faster on a trial: " + ", ".join(threads) + ".",
-        ]
+    for row in results["results"]:
+        threads = [str(row["threads"].get(key, "—")) for key in NAMES]
+        lines.append(
+            f"| {row['dtype']} | {row['batch_size']} | " + " | ".join(threads) + " |"
+        )
     largest = max(results["config"]["batch_sizes"])
     lines += [
         "",

@@ -34,7 +34,14 @@ def run(tmp_path_factory):
     subprocess.run(
         [sys.executable, str(BENCHMARKS / "epoch.py"), "--samples", "300"]
         + ["--epochs", "2", "--batch-sizes", "10,100", "--dtypes", "float64,float32"]
-        + ["--reference-samples", "20", "--oracle-samples", "2"]
+        + [
+            "--reference-samples",
+            "20",
+            "--oracle-samples",
+            "2",
+            "--trial-samples",
+            "40",
+        ]
         + ["--no-torch", "--silent", "--out", str(out)],
         check=True,
         timeout=300,
@@ -53,6 +60,9 @@ def test_measuring_writes_every_epoch_and_the_machine(run):
             assert len(row[method]["epochs_s"]) == 2, method
             assert all(t > 0 for t in row[method]["epochs_s"]), method
         assert row["torch"] is None
+        # Each method's threads: 1 or every core, as its trial chose.
+        assert set(row["threads"]) == {"bp4", "reference", "floor"}
+        assert set(row["threads"].values()) <= {1, results["machine"]["cores"]}
         assert len(row["bp4"]["record_s"]) == 2
         floor = row["floor"]
         # The floor is its gathers plus its products, epoch by epoch.
