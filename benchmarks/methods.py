@@ -54,18 +54,24 @@ def blas_threads(threads: int) -> Iterator[None]:
         yield
 
 
-def fastest_threads(epoch: Any, samples: int) -> int:
-    """1 thread or every core, whichever ran an epoch of ``samples`` samples faster.
+def fastest_threads(epoch: Any, samples: int, rounds: int = 2) -> int:
+    """1 thread or every core: the one whose slowest trial epoch was faster.
 
-    On a shared machine a pool of threads that must wait for each other's
-    busy core can make an epoch many times slower than one thread would.
+    Each count runs ``rounds`` trial epochs of ``samples`` samples, taking
+    turns. On a shared machine a pool of threads that must wait for each
+    other's busy core can make an epoch many times slower than one thread
+    would, so the worst trial decides; a tie keeps 1 thread.
     """
-    trials = {}
-    for threads in sorted({1, os.cpu_count() or 1}):
+    counts = sorted({1, os.cpu_count() or 1})
+    for threads in counts:  # warm-up
         with epoch.threads(threads):
-            epoch(samples)  # warm-up
-            trials[threads] = epoch(samples)
-    return min(trials, key=trials.__getitem__)
+            epoch(samples)
+    worst = dict.fromkeys(counts, 0.0)
+    for _ in range(rounds):
+        for threads in counts:
+            with epoch.threads(threads):
+                worst[threads] = max(worst[threads], epoch(samples))
+    return min(counts, key=worst.__getitem__)
 
 
 class Bp4Epochs:

@@ -165,8 +165,8 @@ def floor_section(results: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        "Threads each method ran on, 1 or every core, whichever ran a trial "
-        f"epoch of {results['config']['trial_samples']:,} samples faster:",
+        "Threads each method ran on, 1 or every core, whichever ran its slower "
+        f"trial epoch of {results['config']['trial_samples']:,} samples faster:",
         "",
         "| dtype | batch | " + " | ".join(NAMES.values()) + " |",
         "|---|---:|" + "---:|" * len(NAMES),
