@@ -171,7 +171,13 @@ def measure(dtype: str, batch_size: int, args: argparse.Namespace) -> dict[str, 
     threads = {}
     for key, epoch in epochs.items():
         trial = min(args.trial_samples, args.samples)
-        threads[key] = methods.fastest_threads(epoch, trial)
+        # The floor runs on bp4's threads, so that bp4 ÷ floor compares the
+        # same BLAS doing the same products, and measures all the rest.
+        threads[key] = (
+            threads["bp4"]
+            if key == "floor"
+            else (methods.fastest_threads(epoch, trial))
+        )
         if key != "reference":  # a whole epoch to warm up; the trial did for it
             with epoch.threads(threads[key]):
                 epoch()

@@ -166,7 +166,8 @@ def floor_section(results: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "Threads each method ran on, 1 or every core, whichever ran its slower "
-        f"trial epoch of {results['config']['trial_samples']:,} samples faster:",
+        f"trial epoch of {results['config']['trial_samples']:,} samples faster "
+        "(the floor: bp4's):",
         "",
         "| dtype | batch | " + " | ".join(NAMES.values()) + " |",
         "|---|---:|" + "---:|" * len(NAMES),
