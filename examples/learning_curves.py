@@ -2,72 +2,88 @@
 
     python examples/learning_curves.py [--epochs 30] [--save learning_curves.png]
 
-Trains the [64, 30, 10] network on the 8×8 digits (quadratic cost, η = 3.0,
-batches of 10) and records, after each epoch, the cost C on the training set
-(Network.sgd records it), the cost on the test set (computed in the callback)
-and the test accuracy. Prints them; with matplotlib (pip install "bp4[plot]")
-also plots them, to the screen or to the file given by --save.
+Trains a [64, 30, 10] sigmoid network on the 8×8 digits (quadratic cost,
+η = 3.0, batches of 10) and records, after each epoch, the cost C on the
+training set (Network.sgd records it), the cost on the test set (computed in
+the callback) and the test accuracy. Prints them; with matplotlib
+(pip install "bp4[plot]") also plots them: in a window, or, with --save or
+when there is no display, in a file whose path it prints.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
+from collections.abc import Sequence
+
+from _support import ArgumentParser, count, pyplot, run, show_or_save
 
 import bp4
 
+DEFAULT_FIGURE = "learning_curves.png"
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--eta", type=float, default=3.0)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", metavar="PATH", help="write the plot to this file")
+    parser = ArgumentParser(__doc__)
     parser.add_argument(
-        "--fast", action="store_true", help="3 epochs, for the tests (or BP4_FAST=1)"
+        "--hidden",
+        type=count(1),
+        nargs="*",
+        default=[30],
+        metavar="N",
+        help="widths of the hidden layers between the 64 inputs and 10 outputs",
     )
+    parser.add_sgd_options()
+    parser.add_save_option(DEFAULT_FIGURE)
     args = parser.parse_args(argv)
-    epochs = 3 if args.fast or os.environ.get("BP4_FAST") == "1" else args.epochs
 
     data = bp4.load_digits()
-    net = bp4.Network([64, 30, 10], seed=args.seed)
+    with parser.reporting_bad_input():
+        net = bp4.Network([64, *args.hidden, 10], seed=args.seed)
     test_cost: list[float] = []
-    history = net.sgd(
-        data.X_train,
-        data.y_train,
-        epochs,
-        batch_size=10,
-        eta=args.eta,
-        test=(data.X_test, data.y_test),
-        callback=lambda record: test_cost.append(net.cost(data.X_test, data.y_test)),
-    )
+    try:
+        history = net.sgd(
+            data.X_train,
+            data.y_train,
+            args.epochs,
+            batch_size=args.batch_size,
+            eta=args.eta,
+            test=(data.X_test, data.y_test),
+            callback=lambda record: test_cost.append(
+                net.cost(data.X_test, data.y_test)
+            ),
+        )
+    except bp4.TrainingDivergedError as error:
+        print(f"{parser.prog}: {error}", file=sys.stderr)
+        return 1
 
-    print(f"{net}, η = {args.eta}, batches of 10")
+    settings = (
+        f"{net.sizes} {net.activation.name} network, quadratic cost, η = {args.eta}, "
+        f"batches of {args.batch_size}, {args.epochs} epochs, seed {args.seed}"
+    )
+    print(settings)
     print(f"{'epoch':>5}  {'training cost':>13}  {'test cost':>9}  test accuracy")
     for record, cost in zip(history, test_cost):
         print(
             f"{record.epoch:>5}  {record.cost:>13.4f}  {cost:>9.4f}  "
             f"{record.correct} / {record.total} ({record.accuracy:.1%})"
         )
-    plot(history, test_cost, args.save)
+    plot(history, test_cost, settings, args.save)
     return 0
 
 
 def plot(
-    history: list[bp4.EpochRecord], test_cost: list[float], save: str | None
+    history: Sequence[bp4.EpochRecord],
+    test_cost: list[float],
+    settings: str,
+    save: str | None,
 ) -> None:
-    try:
-        import matplotlib
-    except ImportError:
-        print('(matplotlib is not installed: pip install "bp4[plot]" to get the plot)')
+    plt = pyplot(save)
+    if plt is None:
         return
-    if save:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = [r.epoch for r in history]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     left.plot(epochs, [r.cost for r in history], marker=".", label="training set")
     left.plot(epochs, test_cost, marker=".", label="test set")
     left.set(title="Quadratic cost C", xlabel="epoch", ylabel="C")
@@ -75,12 +91,11 @@ def plot(
     left.legend()
     right.plot(epochs, [100 * r.accuracy for r in history], marker=".")
     right.set(title="Test accuracy", xlabel="epoch", ylabel="% classified correctly")
-    if save:
-        fig.savefig(save, dpi=100)
-        print(f"Saved the plot to {save}")
-    else:
-        plt.show()
+    for ax in (left, right):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
+    fig.suptitle(f"Digits 8×8: {settings}", fontsize="medium")
+    show_or_save(plt, fig, save, DEFAULT_FIGURE)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

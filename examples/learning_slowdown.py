@@ -1,15 +1,16 @@
 """Two reasons a weight learns slowly, both read off the equations of backpropagation.
 
-    python examples/learning_slowdown.py [--save learning_slowdown.png]
+    python examples/learning_slowdown.py [--steps 300] [--save learning_slowdown.png]
 
 1. A saturated output neuron learns slowly. BP1 says δ^L = ∇_a C ⊙ σ'(z^L),
    and σ'(z) ≈ 0 when the sigmoid is near 0 or 1: however wrong the output,
    its error δ^L, and so every gradient into it, is small. One sigmoid neuron
-   (input x = 1, target y = 0, η = 0.15) is started at w = 0.6, b = 0.9
-   (output 0.82) and at w = 2, b = 2 (output 0.98, saturated). With the
-   quadratic cost the saturated start barely moves for many steps. The
-   cross-entropy cost has ∇_a C = (a − y) / (a (1 − a)), which cancels σ'(z)
-   in BP1, so δ^L = a − y: the worse the output, the faster it learns.
+   (input x = 1, target y = 0, η = 0.15 unless --eta says otherwise) is
+   started at w = 0.6, b = 0.9 (output 0.82) and at w = 2, b = 2 (output
+   0.98, saturated). With the quadratic cost the saturated start barely
+   moves for many steps. The cross-entropy cost has
+   ∇_a C = (a − y) / (a (1 − a)), which cancels σ'(z) in BP1, so
+   δ^L = a − y: the worse the output, the faster it learns.
 
 2. Weights out of a low-activation neuron learn slowly. BP4 says
    ∂C/∂w = a_in δ_out: with a_in ≈ 0 the gradient is ≈ 0 whatever δ_out is.
@@ -19,27 +20,25 @@
    activations.
 
 Prints the numbers; with matplotlib (pip install "bp4[plot]") also plots
-them, to the screen or to the file given by --save.
+them: in a window, or, with --save or when there is no display, in a file
+whose path it prints.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-
 import numpy as np
+from _support import ArgumentParser, count, positive, pyplot, run, show_or_save
 
 import bp4
 
-ETA = 0.15
-STEPS = 300
-CHECKPOINTS = (0, 50, 100, 150, 200, 300)
+DEFAULT_FIGURE = "learning_slowdown.png"
 STARTS = {"w = 0.6, b = 0.9": (0.6, 0.9), "w = 2, b = 2": (2.0, 2.0)}
 COSTS = ("quadratic", "cross-entropy")
 
 
-def single_neuron(w: float, b: float, cost: str) -> dict[str, np.ndarray]:
+def single_neuron(
+    w: float, b: float, cost: str, eta: float, steps: int
+) -> dict[str, np.ndarray]:
     """Train one sigmoid neuron toward y = 0 from x = 1; every step's numbers."""
     net = bp4.Network([1, 1], cost=cost)
     net.weights[0][:] = w
@@ -51,19 +50,19 @@ def single_neuron(w: float, b: float, cost: str) -> dict[str, np.ndarray]:
         "dC/dw": [],
         "sigma_prime": [],
     }
-    for step in range(STEPS + 1):
+    for step in range(steps + 1):
         zs, activations = net.forward(x)
         nabla_w, _ = net.backprop(x, y)
         record["cost"].append(net.cost(x, y))
         record["a"].append(float(activations[-1][0, 0]))
         record["dC/dw"].append(float(nabla_w[0][0, 0]))
         record["sigma_prime"].append(float(net.activation.prime(zs[-1])[0, 0]))
-        if step < STEPS:
-            net.update(x, y, ETA)
+        if step < steps:
+            net.update(x, y, eta)
     return {key: np.array(values) for key, values in record.items()}
 
 
-def low_activation() -> dict[str, np.ndarray]:
+def low_activation(eta: float, steps: int) -> dict[str, np.ndarray]:
     """Weights out of a neuron that is nearly off and one that is nearly on."""
     net = bp4.Network([1, 2, 1])
     net.weights[0][:] = [[1.0], [1.0]]
@@ -73,21 +72,23 @@ def low_activation() -> dict[str, np.ndarray]:
     x, y = np.array([[1.0]]), np.array([[0.0]])
     w_start = net.weights[1].copy()
     record: dict[str, list] = {"a^2": [], "dC/dw^3": [], "delta^3": [], "moved": []}
-    for step in range(STEPS + 1):
+    for step in range(steps + 1):
         zs, activations = net.forward(x)
         nabla_w, nabla_b = net.backprop(x, y)
         record["a^2"].append(activations[1][:, 0].copy())
         record["dC/dw^3"].append(nabla_w[1][0].copy())
         record["delta^3"].append(float(nabla_b[1][0, 0]))  # BP3: ∂C/∂b = δ
         record["moved"].append(np.abs(net.weights[1][0] - w_start[0]))
-        if step < STEPS:
-            net.update(x, y, ETA)
+        if step < steps:
+            net.update(x, y, eta)
     return {key: np.array(values) for key, values in record.items()}
 
 
-def report_saturation(runs: dict[tuple[str, str], dict[str, np.ndarray]]) -> None:
+def report_saturation(
+    runs: dict[tuple[str, str], dict[str, np.ndarray]], eta: float
+) -> None:
     print("1. A saturated output neuron learns slowly (BP1: δ^L = ∇_a C ⊙ σ'(z^L))")
-    print(f"   One sigmoid neuron, x = 1, target y = 0, η = {ETA}.")
+    print(f"   One sigmoid neuron, x = 1, target y = 0, η = {eta}.")
     print("   At the start:")
     sigma_prime = "σ'(z)"
     print(f"   {'start':<17} {'cost':<14} {'a':>7} {sigma_prime:>8} {'∂C/∂w':>9}")
@@ -97,10 +98,12 @@ def report_saturation(runs: dict[tuple[str, str], dict[str, np.ndarray]]) -> Non
             f"{r['dC/dw'][0]:9.4f}"
         )
     print("   Output a after each number of steps:")
-    header = "".join(f"{step:>8}" for step in CHECKPOINTS)
+    steps = len(next(iter(runs.values()))["a"]) - 1
+    checkpoints = sorted({round(steps * k / 5) for k in range(6)})
+    header = "".join(f"{step:>8}" for step in checkpoints)
     print(f"   {'start':<17} {'cost':<14}{header}")
     for (start, cost), r in runs.items():
-        row = "".join(f"{r['a'][step]:8.4f}" for step in CHECKPOINTS)
+        row = "".join(f"{r['a'][step]:8.4f}" for step in checkpoints)
         print(f"   {start:<17} {cost:<14}{row}")
     slow = runs[("w = 2, b = 2", "quadratic")]["dC/dw"][0]
     fast = runs[("w = 0.6, b = 0.9", "quadratic")]["dC/dw"][0]
@@ -111,7 +114,7 @@ def report_saturation(runs: dict[tuple[str, str], dict[str, np.ndarray]]) -> Non
     )
 
 
-def report_low_activation(r: dict[str, np.ndarray]) -> None:
+def report_low_activation(r: dict[str, np.ndarray], eta: float) -> None:
     print()
     print(
         "2. Weights out of a low-activation neuron learn slowly (BP4: ∂C/∂w = a_in δ_out)"
@@ -128,35 +131,33 @@ def report_low_activation(r: dict[str, np.ndarray]) -> None:
     )
     moved = r["moved"][-1]
     print(
-        f"   After {STEPS} steps of η = {ETA}, w^3_11 has moved {moved[0]:.4f} "
+        f"   After {len(r['moved']) - 1} steps of η = {eta}, w^3_11 has moved {moved[0]:.4f} "
         f"and w^3_12 {moved[1]:.4f}."
     )
 
 
-def plot(runs, low, save: str | None) -> None:
-    try:
-        import matplotlib
-    except ImportError:
-        print(
-            '\n(matplotlib is not installed: pip install "bp4[plot]" to get the plot)'
-        )
+def plot(
+    runs: dict[tuple[str, str], dict[str, np.ndarray]],
+    low: dict[str, np.ndarray],
+    eta: float,
+    steps: int,
+    save: str | None,
+) -> None:
+    plt = pyplot(save)
+    if plt is None:
         return
-    if save:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    steps = np.arange(STEPS + 1)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), layout="constrained")
+    step = np.arange(steps + 1)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), layout="constrained")
     for ax, cost in zip(axes[:2], COSTS):
         for start in STARTS:
-            ax.plot(steps, runs[(start, cost)]["cost"], label=start)
+            ax.plot(step, runs[(start, cost)]["cost"], label=start)
         ax.set_ylim(bottom=0)
         ax.set(title=f"One neuron, {cost} cost", xlabel="step", ylabel="cost C")
         ax.legend()
     ax = axes[2]
     for k in range(2):
         ax.plot(
-            steps,
+            step,
             low["moved"][:, k],
             label=f"$w^3_{{1{k + 1}}}$, $a_{{in}}$ ≈ {low['a^2'][0, k]:.3f}",
         )
@@ -166,35 +167,42 @@ def plot(runs, low, save: str | None) -> None:
         ylabel="distance moved, |w − w(step 0)|",
     )
     ax.legend()
-    if save:
-        fig.savefig(save, dpi=100)
-        print(f"\nSaved the plot to {save}")
-    else:
-        plt.show()
+    fig.suptitle(
+        f"Gradient descent with η = {eta} for {steps} steps on one sample, "
+        "x = 1, y = 0\nleft and middle: a [1, 1] network from the weights "
+        "labelled; right: a [1, 2, 1] network, quadratic cost, weights set by "
+        "hand (no random seed)",
+        fontsize="medium",
+    )
+    show_or_save(plt, fig, save, DEFAULT_FIGURE)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--save", metavar="PATH", help="write the plot to this file")
+    parser = ArgumentParser(__doc__)
     parser.add_argument(
-        "--fast",
-        action="store_true",
-        help="accepted for the tests (or BP4_FAST=1); this experiment is already quick",
+        "--eta", type=positive, default=0.15, help="learning rate η of every step"
     )
+    parser.add_argument(
+        "--steps",
+        type=count(1),
+        default=300,
+        metavar="N",
+        help="gradient-descent steps on the one sample",
+    )
+    parser.add_save_option(DEFAULT_FIGURE)
     args = parser.parse_args(argv)
-    _ = args.fast or os.environ.get("BP4_FAST") == "1"
 
     runs = {
-        (start, cost): single_neuron(w, b, cost)
+        (start, cost): single_neuron(w, b, cost, args.eta, args.steps)
         for cost in COSTS
         for start, (w, b) in STARTS.items()
     }
-    low = low_activation()
-    report_saturation(runs)
-    report_low_activation(low)
-    plot(runs, low, args.save)
+    low = low_activation(args.eta, args.steps)
+    report_saturation(runs, args.eta)
+    report_low_activation(low, args.eta)
+    plot(runs, low, args.eta, args.steps, args.save)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -18,13 +18,11 @@ and checks both against the component-by-component reference
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 from bp4 import reference
@@ -53,20 +51,30 @@ def max_difference(grads: tuple[list, list], others: tuple[list, list]) -> float
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(__doc__)
     parser.add_argument(
-        "--batch-sizes", type=int, nargs="+", default=[10, 100, 1347], metavar="M"
+        "--batch-sizes",
+        type=count(1),
+        nargs="+",
+        default=[10, 100, 1347],
+        metavar="M",
+        help="mini-batch sizes m to time, each at most 1347 (the training set)",
     )
     parser.add_argument(
-        "--fast",
-        action="store_true",
-        help="small batches, short timings, for the tests (or BP4_FAST=1)",
+        "--seconds",
+        type=positive,
+        default=0.5,
+        metavar="S",
+        help="time spent on each timing (the fastest of at least 3 runs is "
+        "shown); less is quicker and noisier",
     )
     args = parser.parse_args(argv)
-    fast = args.fast or os.environ.get("BP4_FAST") == "1"
-    batch_sizes, budget = ([10, 100], 0.02) if fast else (args.batch_sizes, 0.5)
 
     data = bp4.load_digits()
+    n = data.X_train.shape[1]
+    too_big = [m for m in args.batch_sizes if m > n]
+    if too_big:
+        parser.error(f"argument --batch-sizes: at most {n} each, got {too_big[0]}")
     net = bp4.Network([64, 30, 10], seed=0)
     w, b, sigma, cost = net.weights, net.biases, net.activation, net.cost_function
     Y_all = np.eye(10)[data.y_train].T  # one-hot target columns, (10, 1347)
@@ -82,13 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'batch m':>8}  {'matrix':>10}  {'per sample':>11}  {'speed-up':>8}  "
         "max |difference|"
     )
-    for m in batch_sizes:
-        if not 1 <= m <= Y_all.shape[1]:
-            parser.error(f"--batch-sizes must be in 1 … {Y_all.shape[1]}, got {m}")
+    for m in args.batch_sizes:
         X, Y = data.X_train[:, :m], Y_all[:, :m]
         difference = max_difference(matrix(X, Y), loop(X, Y))
-        t_matrix = best_time(lambda X=X, Y=Y: matrix(X, Y), budget)
-        t_loop = best_time(lambda X=X, Y=Y: loop(X, Y), budget)
+        t_matrix = best_time(lambda X=X, Y=Y: matrix(X, Y), args.seconds)
+        t_loop = best_time(lambda X=X, Y=Y: loop(X, Y), args.seconds)
         print(
             f"{m:>8}  {1e3 * t_matrix:>7.3f} ms  {1e3 * t_loop:>8.3f} ms  "
             f"{t_loop / t_matrix:>7.1f}×  {difference:.1e}"
@@ -109,4 +115,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

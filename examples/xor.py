@@ -13,11 +13,8 @@ a failure.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-
 import numpy as np
+from _support import ArgumentParser, count, positive, run
 
 import bp4
 
@@ -26,20 +23,28 @@ Y = np.array([[0.0, 1.0, 1.0, 0.0]])  # (1, 4): x_1 XOR x_2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3000)
-    parser.add_argument("--eta", type=float, default=4.0)
-    parser.add_argument("--seed", type=int, default=3)
+    parser = ArgumentParser(__doc__)
     parser.add_argument(
-        "--fast", action="store_true", help="1000 epochs, for the tests (or BP4_FAST=1)"
+        "--epochs",
+        type=count(1),
+        default=3000,
+        metavar="N",
+        help="gradient-descent steps, each on all four samples",
+    )
+    parser.add_argument("--eta", type=positive, default=4.0, help="learning rate η")
+    parser.add_argument(
+        "--seed",
+        type=count(0),
+        default=3,
+        help="seed for the initial weights (0 is one that gets stuck)",
     )
     args = parser.parse_args(argv)
-    epochs = 1000 if args.fast or os.environ.get("BP4_FAST") == "1" else args.epochs
 
-    net = bp4.Network([2, 2, 1], seed=args.seed)
+    with parser.reporting_bad_input():
+        net = bp4.Network([2, 2, 1], seed=args.seed)
     # batch_size 4 = all four samples: every step uses the exact gradient of C.
-    history = net.sgd(X, Y, epochs, batch_size=4, eta=args.eta)
-    for record in history[:: max(1, epochs // 6)] + history[-1:]:
+    history = net.sgd(X, Y, args.epochs, batch_size=4, eta=args.eta)
+    for record in history[:: max(1, args.epochs // 6)] + history[-1:]:
         print(f"epoch {record.epoch:5d}: cost {record.cost:.5f}")
 
     a = net.feedforward(X)[0]
@@ -53,4 +58,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

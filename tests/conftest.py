@@ -1,60 +1,88 @@
-"""Shared pieces of the tests: a family of small random networks."""
+"""Fixtures for tests/: the documentation site, built once per test session.
 
-from __future__ import annotations
+The shared test code is in ``helpers.py`` and ``docs_helpers.py``; test
+modules import it from there.
+"""
 
-from dataclasses import dataclass
+import textwrap
+from pathlib import Path
 
-import numpy as np
+import pytest
+from docs_helpers import DOCS, GENERATED, IN_CI, ROOT, build_html
 
-import bp4
-
-
-@dataclass
-class Case:
-    net: bp4.Network
-    X: np.ndarray
-    Y: np.ndarray
-
-    def __repr__(self) -> str:
-        return f"{self.net!r} on a batch of {self.X.shape[1]}"
+# -- the documentation, built once for the docs test modules ----------------------
 
 
-# Each activation with the quadratic cost, and the cross-entropy cost with the
-# sigmoid, the output it is defined for (a in (0, 1)).
-PAIRINGS = [
-    ("sigmoid", "quadratic"),
-    ("tanh", "quadratic"),
-    ("relu", "quadratic"),
-    ("sigmoid", "cross-entropy"),
-]
+def _needs_sphinx() -> None:
+    if not IN_CI:
+        # Locally the docs extra may be missing; in CI it must be installed, so
+        # a missing package fails there instead of skipping.
+        pytest.importorskip("sphinx")
+        pytest.importorskip("myst_parser")
 
 
-# ReLU has a kink at z = 0 where it has no derivative; a finite difference whose
-# nudge carries some z^l across it measures neither side's slope. ReLU cases
-# therefore keep every z^l at least this far from 0 (the gradient check nudges
-# parameters by up to 2e-4, which moves z^l by about as much).
-KINK_MARGIN = 1e-2
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The HTML site, built strictly into a temporary directory."""
+    _needs_sphinx()
+    for generated, by in GENERATED.items():
+        assert (ROOT / generated).is_file(), (
+            f"the docs show {generated}, which {by} writes; it is missing"
+        )
+    out = tmp_path_factory.mktemp("docs") / "html"
+    build_html(DOCS, out)
+    return out
 
 
-def random_cases(count: int, seed: int) -> list[Case]:
-    """``count`` networks of 2–5 layers, widths 1–20, batches of 1–32 samples,
-    cycling through every activation and cost; targets in [0, 1]."""
-    rng = np.random.default_rng(seed)
-    cases: list[Case] = []
-    while len(cases) < count:
-        L = int(rng.integers(2, 6))
-        sizes = [int(n) for n in rng.integers(1, 21, size=L)]
-        m = int(rng.integers(1, 33))
-        activation, cost = PAIRINGS[len(cases) % len(PAIRINGS)]
-        net = bp4.Network(sizes, activation, cost, seed=int(rng.integers(2**31)))
-        X = rng.standard_normal((sizes[0], m))
-        Y = rng.random((sizes[-1], m))
-        if activation == "relu" and _near_kink(net, X):
-            continue
-        cases.append(Case(net, X, Y))
-    return cases
+DOCSTRING_MODULE = '''
+"""A module whose docstrings use :math: and NumPy-style sections."""
 
 
-def _near_kink(net: bp4.Network, X: np.ndarray) -> bool:
-    zs, _ = net.forward(X)
-    return any(np.any(np.abs(z) < KINK_MARGIN) for z in zs)
+def weighted_input(w, a, b):
+    """The weighted input :math:`z^{l} = w^{l} a^{l-1} + b^{l}`.
+
+    Parameters
+    ----------
+    w : ndarray
+        The weights :math:`w^{l}`, shape ``(n_l, n_{l-1})``.
+    a : ndarray
+        The activations :math:`a^{l-1}`, one sample per column.
+    b : ndarray
+        The biases :math:`b^{l}`.
+
+    Returns
+    -------
+    ndarray
+        :math:`z^{l}`, one column per sample.
+    """
+    return w @ a + b
+'''
+
+
+@pytest.fixture(scope="session")
+def docstring_math_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-page site made with docs/conf.py from a docstring that uses :math:.
+
+    bp4's docstrings reach the API page the same way (autodoc, then Napoleon,
+    then katex_offline), so this shows how they render.
+    """
+    _needs_sphinx()
+    source = tmp_path_factory.mktemp("docstring-math")
+    (source / "docstring_math.py").write_text(DOCSTRING_MODULE, encoding="utf-8")
+    conf = f"""
+        import runpy
+        import sys
+
+        globals().update(runpy.run_path({str(DOCS / "conf.py")!r}))
+        sys.path.insert(0, {str(source)!r})
+        html_static_path = [{str(DOCS / "_static")!r}]
+        templates_path = [{str(DOCS / "_templates")!r}]
+        exclude_patterns = ["_build"]
+    """
+    (source / "conf.py").write_text(textwrap.dedent(conf), encoding="utf-8")
+    index = "# Docstring math\n\n```{eval-rst}\n.. autofunction:: "
+    index += "docstring_math.weighted_input\n```\n"
+    (source / "index.md").write_text(index, encoding="utf-8")
+    out = source / "_build" / "html"
+    build_html(source, out)
+    return out

@@ -92,7 +92,12 @@ class Mirror:
     "truncated": promises the full length, sends half, closes the connection;
     "reset": sends half, then resets the connection (TCP RST);
     "hang": sends nothing until the test ends (for timeouts);
-    "404": not found. Every request's path is recorded in ``requests``.
+    "404": not found;
+    "endless": no Content-Length, and 64 MiB of zeros (endless, for a client);
+    "huge": announces a Content-Length of 10**12, then sends the file;
+    "drip": one byte every 50 ms until the test ends;
+    "redirect": redirects to itself, forever.
+    Every request's path is recorded in ``requests``.
     """
 
     def __init__(self, files: dict[str, bytes], faults: dict[str, str] | None = None):
@@ -112,11 +117,30 @@ class Mirror:
                 if name not in mirror.files or fault == "404":
                     self.send_error(404)
                     return
+                if fault == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", self.path)
+                    self.end_headers()
+                    return
                 body = mirror.files[name]
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(body)))
+                if fault == "huge":
+                    self.send_header("Content-Length", str(10**12))
+                elif fault != "endless":
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if fault == "endless":
+                    for _ in range(1024):  # the client stops long before
+                        self.wfile.write(bytes(1 << 16))
+                    return
+                if fault == "drip":
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        if mirror.release.wait(0.05):
+                            return
+                    return
                 if fault in ("truncated", "reset"):
                     self.wfile.write(body[: len(body) // 2])
                     self.wfile.flush()

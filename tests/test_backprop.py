@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import random_cases
+from helpers import random_cases
 
 from bp4 import reference
 

@@ -1,17 +1,19 @@
-"""The command line on bad input and failed runs: one line on stderr, no
-traceback, exit status 2 for bad arguments or input and 1 for a run that
-failed; and train --dataset mnist, --save, evaluate."""
+"""The command line on bad input and failed runs: one line on stderr, nothing
+on stdout, no traceback, exit status 2 for bad arguments or input and 1 for a
+run that failed; and train --dataset mnist, --save, evaluate."""
 
+import os
 import re
 import subprocess
 import sys
+import zipfile
 
 import numpy as np
 import pytest
 from mnist_helpers import NAMES, closed_port_url, fake_mnist, write_mnist
 
 import bp4
-from bp4 import mnist
+from bp4 import cli, mnist
 from bp4.cli import main
 
 
@@ -19,6 +21,7 @@ from bp4.cli import main
 def offline(monkeypatch, tmp_path):
     """No test reaches the real mirrors or the real cache folder."""
     monkeypatch.setattr(mnist, "MIRRORS", [closed_port_url()])
+    monkeypatch.delenv("BP4_MNIST_MIRRORS", raising=False)  # the list's override
     monkeypatch.setenv("BP4_DATA", str(tmp_path / "cache"))
     monkeypatch.setenv("no_proxy", "*")  # 127.0.0.1 directly, whatever the proxy
 
@@ -33,11 +36,12 @@ def mnist_dir(tmp_path_factory):
 
 
 def fails(capsys, argv, status):
-    """Run the CLI, expect ``status``, return its one-line message."""
+    """Run the CLI, expect ``status`` and nothing on stdout; its one-line message."""
     with pytest.raises(SystemExit) as info:
         main(argv)
     captured = capsys.readouterr()
     assert info.value.code == status, captured.err
+    assert captured.out == ""
     assert "Traceback" not in captured.err
     lines = captured.err.splitlines()
     assert len(lines) == 1, captured.err
@@ -47,29 +51,84 @@ def fails(capsys, argv, status):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--epochs", "-1"], r"epochs must be an integer >= 0, got -1"),
-        (["--batch-size", "-5"], r"batch_size must be an integer >= 1, got -5"),
-        (["--eta", "0"], r"eta must be a positive finite number, got 0\.0"),
-        (["--eta", "nan"], r"eta must be a positive finite number, got nan"),
-        (["--eta", "inf"], r"eta must be a positive finite number, got inf"),
-        (["--sizes", "64", "0", "10"], r"sizes must list at least two layers .*0"),
-        (["--sizes", "64"], r"--sizes must start with 64 inputs and end with 10 .*64"),
+        (["--epochs", "0"], r"argument --epochs: expected an integer >= 1, got '0'"),
+        (
+            ["--epochs", "1.5"],
+            r"argument --epochs: expected an integer >= 1, got '1\.5'",
+        ),
+        (["--batch-size", "-5"], r"--batch-size: expected an integer >= 1, got '-5'"),
+        (["--eta", "0"], r"--eta: expected a positive finite number, got '0'"),
+        (["--eta", "nan"], r"--eta: expected a positive finite number, got 'nan'"),
+        (["--eta", "inf"], r"--eta: expected a positive finite number, got 'inf'"),
+        (["--eta", "1e400"], r"--eta: expected a positive finite number, got '1e400'"),
+        (["--eta", "abc"], r"--eta: expected a positive finite number, got 'abc'"),
+        (["--lmbda", "-1"], r"--lmbda: expected a finite number >= 0, got '-1'"),
+        (["--patience", "0"], r"--patience: expected an integer >= 1, got '0'"),
+        (["--seed", "-1"], r"--seed: expected an integer >= 0, got '-1'"),
+        (["--sizes", "64", "0", "10"], r"--sizes: expected a layer width from 1 to "),
+        (
+            ["--sizes", "64", "99999999999999999999", "10"],
+            r"--sizes: expected a layer width from 1 to 1,000,000,000, got "
+            r"'99999999999999999999'",
+        ),
+        (
+            ["--hidden", "0"],
+            r"--hidden: expected a layer width from 1 to 1,000,000,000",
+        ),
+        (["--hidden", "5", "--sizes", "64", "10"], r"not allowed with argument"),
+        (["--sizes", "64"], r"--sizes must start with 64 inputs and end with 10 .*64 "),
         (["--sizes", "784", "30", "10"], r"--sizes must start with 64 .* got 784 30"),
-        (["--seed", "-1"], r"seed must be None or a non-negative integer, got -1"),
         (["--data-dir", "x"], r"--data-dir applies to --dataset mnist only"),
-        (["--eta", "abc"], r"argument --eta: invalid float value: 'abc'"),
-        (["--epochs", "1.5"], r"argument --epochs: invalid int value: '1\.5'"),
         (["--dataset", "cifar"], r"argument --dataset: invalid choice: 'cifar'"),
         (["--cost", "hinge"], r"argument --cost: invalid choice: 'hinge'"),
         (["--init", "xavier"], r"argument --init: invalid choice: 'xavier'"),
         (["--sizes"], r"argument --sizes: expected at least one argument"),
+        (
+            ["--output-activation", "relu", "--cost", "cross-entropy"],
+            r"^bp4 train: error: the cross-entropy cost cannot be used with "
+            r"--output-activation relu: .* Use --output-activation sigmoid, or "
+            r"--cost quadratic$",
+        ),
+        (
+            ["--cost", "log-likelihood"],
+            r"log-likelihood cost cannot be used with --output-activation sigmoid",
+        ),
     ],
 )
-def test_train_bad_arguments_exit_2(capsys, argv, message):
-    assert re.search(message, fails(capsys, ["train", *argv], 2))
+def test_train_bad_arguments_exit_2_before_printing_anything(capsys, argv, message):
+    line = fails(capsys, ["train", *argv], 2)
+    assert re.search(message, line), line
 
 
-def test_train_save_into_a_missing_directory_fails_before_training(capsys, tmp_path):
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["explain", "--sizes", "30", "2"],
+            r"argument --sizes: expected a layer width from 1 to 10, got '30'",
+        ),
+        (["explain", "--sizes", "2", "99999999999"], r"from 1 to 10, got '9999"),
+        (["explain", "--sizes", "2"], r"sizes must list at least two layers"),
+        (
+            ["explain", "--output-activation", "identity", "--cost", "log-likelihood"],
+            r"log-likelihood cost cannot be used with --output-activation identity",
+        ),
+        (["gradcheck", "--batch-size", "0"], r"--batch-size: expected an integer >= 1"),
+        (["gradcheck", "--cost", "hinge"], r"argument --cost: invalid choice: 'hinge'"),
+        (["gradcheck", "--sizes", "4", "0"], r"--sizes: expected a layer width from"),
+        (
+            ["gradcheck", "--output-activation", "relu", "--cost", "cross-entropy"],
+            r"^bp4 gradcheck: error: the cross-entropy cost cannot be used with "
+            r"--output-activation relu",
+        ),
+    ],
+)
+def test_explain_and_gradcheck_bad_arguments_exit_2(capsys, argv, message):
+    line = fails(capsys, argv, 2)
+    assert re.search(message, line), line
+
+
+def test_save_target_is_checked_before_training(capsys, tmp_path):
     target = tmp_path / "no" / "net.npz"
     line = fails(capsys, ["train", "--save", str(target)], 2)
     assert line == (
@@ -77,7 +136,42 @@ def test_train_save_into_a_missing_directory_fails_before_training(capsys, tmp_p
         f"exist"
     )
     line = fails(capsys, ["train", "--save", str(tmp_path)], 2)
-    assert "that is a directory, not a file name" in line
+    assert line.endswith("that is a directory, not a file name")
+    fifo = tmp_path / "fifo.npz"
+    os.mkfifo(fifo)
+    line = fails(capsys, ["train", "--save", str(fifo)], 2)
+    assert line.endswith("that is not a regular file (a FIFO, socket or device); "
+                         "name a new file or an existing .npz")  # fmt: skip
+    assert fifo.is_fifo()
+
+
+def test_save_where_the_directory_refuses_a_file_fails_before_training(
+    capsys, monkeypatch, tmp_path
+):
+    """As for a read-only file system, or a directory without write permission."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli.checks.tempfile, "TemporaryFile", refuse)
+    line = fails(capsys, ["train", "--save", str(tmp_path / "net.npz")], 2)
+    assert line == (
+        f"bp4 train: error: --save {tmp_path / 'net.npz'}: cannot write in "
+        f"{tmp_path} (Permission denied)"
+    )
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="permissions do not stop root",
+)
+def test_save_into_a_directory_without_write_permission_fails_before_training(
+    capsys, tmp_path
+):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    line = fails(capsys, ["train", "--save", str(locked / "net.npz")], 2)
+    assert f"cannot write in {locked} (Permission denied)" in line
 
 
 def test_train_that_diverges_exits_1(capsys):
@@ -90,7 +184,7 @@ def test_train_that_diverges_exits_1(capsys):
         "bp4 train: error: training diverged at epoch 1: the cost C became nan with "
         "eta = 1000; try a smaller learning rate, such as eta = 100\n"
     )
-    assert "Epoch 1" not in captured.out and "nan" not in captured.out
+    assert "epoch 1" not in captured.out and "nan" not in captured.out
 
 
 def test_mnist_unavailable_exits_1_saying_where_to_put_the_files(capsys, tmp_path):
@@ -115,35 +209,61 @@ def test_damaged_mnist_file_exits_2_naming_it(capsys, tmp_path):
     assert line.endswith("it is truncated")
 
 
-def test_train_mnist_with_the_classic_settings(capsys, mnist_dir):
+def test_train_mnist_validates_on_the_validation_images(capsys, mnist_dir):
     argv = ["train", "--dataset", "mnist", "--data-dir", str(mnist_dir)]
     assert main([*argv, "--epochs", "2"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
         "Training Network([784, 30, 10], activation='sigmoid', "
         "output_activation='sigmoid', cost='quadratic', "
-        "dtype=float64) on mnist (12 training, 20 test samples): 2 epochs, "
-        "batch size 10, eta 3"
+        "dtype=float64) on mnist (12 training, 10000 validation samples; the 20 "
+        "test samples are used once, at the end): 2 epochs, batch size 10, eta 3"
     )
-    assert re.search(r"^Epoch 2: \d+ / 20 ", out, re.M)
+    assert re.search(r"^epoch 2: training cost .* validation accuracy \d+ / 10000 ",
+                     out, re.M)  # fmt: skip
+    assert re.search(r"that network's test accuracy: \d+ / 20 ", out)
 
 
-def test_save_keeps_the_best_epoch_and_evaluate_reports_it(capsys, tmp_path):
+def test_evaluate_reports_what_train_reported_for_the_saved_network(capsys, tmp_path):
     path = tmp_path / "best.npz"
     assert main(["train", "--epochs", "3", "--save", str(path)]) == 0
-    out = capsys.readouterr().out
-    correct = [int(c) for c in re.findall(r"^Epoch \d+: (\d+) / 450", out, re.M)]
-    best = int(np.argmax(correct))  # the first epoch with the most correct
-    # The run must have got worse after its best epoch, or this proves nothing.
-    assert best < len(correct) - 1 and correct[-1] < correct[best]
-    assert f"Saved the network of epoch {best + 1} " in out
+    reported = re.search(r"test accuracy: (\d+) / 450", capsys.readouterr().out)
+    assert reported is not None
+    for argv in [[], ["--dataset", "digits"]]:
+        assert main(["evaluate", str(path), *argv]) == 0
+        out = capsys.readouterr().out
+        assert f"classifies {reported[1]} / 450 " in out and "digits test" in out
 
-    assert main(["evaluate", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert f"classifies {correct[best]} / 450 " in out and "digits test" in out
-    net = bp4.Network.load(path)
-    data = bp4.load_digits()
-    assert net.evaluate(data.X_test, data.y_test) == correct[best]
+
+def test_evaluate_needs_only_the_test_files(capsys, tmp_path):
+    paths = write_mnist(tmp_path / "m", fake_mnist(n_train=3, n_test=7), gz=True)
+    for role in ("train_images", "train_labels"):
+        paths[role].unlink()
+    path = tmp_path / "net.npz"
+    bp4.Network([784, 30, 10], seed=0).save(path)
+    argv = ["evaluate", str(path), "--data-dir", str(tmp_path / "m")]
+    assert main(argv) == 0
+    assert re.search(r"classifies \d+ / 7 .* of the mnist test samples",
+                     capsys.readouterr().out)  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == sorted(
+        paths[role].name for role in ("test_images", "test_labels")
+    )
+
+
+def test_evaluate_without_the_test_files_says_where_it_looked(capsys, tmp_path):
+    path = tmp_path / "net.npz"
+    bp4.Network([784, 30, 10], seed=0).save(path)
+    folder = tmp_path / "nowhere"
+    line = fails(capsys, ["evaluate", str(path), "--data-dir", str(folder)], 1)
+    assert line == (
+        f"bp4 evaluate: error: the MNIST test files are not in {folder} (looked for "
+        "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or .gz); 'bp4 "
+        "train --dataset mnist' downloads them there, or pass --data-dir"
+    )
+    # Without --data-dir: the cache folder, $BP4_DATA here. Neither is created.
+    line = fails(capsys, ["evaluate", str(path)], 1)
+    assert f"not in {tmp_path / 'cache'} (looked for" in line
+    assert not folder.exists() and not (tmp_path / "cache").exists()
 
 
 def test_evaluate_picks_mnist_for_a_784_input_network(capsys, tmp_path, mnist_dir):
@@ -157,8 +277,9 @@ def test_evaluate_picks_mnist_for_a_784_input_network(capsys, tmp_path, mnist_di
 
 def test_evaluate_missing_file_exits_1(capsys, tmp_path):
     line = fails(capsys, ["evaluate", str(tmp_path / "missing.npz")], 1)
-    assert line.startswith("bp4 evaluate: error: [Errno 2] No such file or directory")
-    assert "missing.npz" in line
+    assert line == (
+        f"bp4 evaluate: error: {tmp_path / 'missing.npz'}: No such file or directory"
+    )
 
 
 def test_evaluate_a_file_that_is_not_a_network_exits_2(capsys, tmp_path):
@@ -199,6 +320,19 @@ def test_evaluate_a_network_that_does_not_fit_the_data_exits_2(
     bp4.Network(sizes, seed=0).save(path)
     argv = [str(mnist_dir) if a == "M" else a for a in argv]
     assert re.search(message, fails(capsys, ["evaluate", str(path), *argv], 2))
+
+
+def test_evaluate_a_zip_of_the_wrong_members_exits_2(capsys, tmp_path):
+    path = tmp_path / "net.npz"
+    bp4.Network([64, 30, 10], seed=0).save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["w2.npy"] = b"not an array"  # a member that is not .npy
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    line = fails(capsys, ["evaluate", str(path)], 2)
+    assert line.startswith(f"bp4 evaluate: error: {path}")
 
 
 def test_evaluate_needs_a_file(capsys):

@@ -1,14 +1,15 @@
 """The walk-through (bp4 explain) and the gradient check command (bp4 gradcheck)."""
 
 import re
+import sys
 
 import numpy as np
 import pytest
-from conftest import PAIRINGS
+from helpers import PAIRINGS
 
 import bp4
-from bp4 import reference
-from bp4.cli import gradcheck_reading, main
+from bp4 import reference, typeset
+from bp4.cli import main
 from bp4.gradcheck import numerical_gradient
 from bp4.walkthrough import explain, format_walkthrough
 
@@ -175,9 +176,118 @@ def test_gradcheck_command_finds_a_broken_bp2(capsys, monkeypatch):
     assert re.search(r"^l = 3 .* good$", out, re.M)
 
 
-@pytest.mark.parametrize(
-    "error, reading",
-    [(3e-11, "good"), (9.9e-8, "good"), (1e-6, "suspicious"), (0.5, "wrong")],
-)
-def test_gradcheck_reading(error, reading):
-    assert gradcheck_reading(error) == reading
+# -- how a walk-through shows itself: print, notebooks, plot ----------------------
+
+
+def test_str_is_the_printout_and_repr_is_short():
+    walk = explain([2, 3, 2], seed=0)
+    assert str(walk) == format_walkthrough(walk)
+    assert repr(walk) == (
+        "<Walkthrough: sizes [2, 3, 2], σ = sigmoid, quadratic cost, seed 0, "
+        f"C = {walk.C:.4g}>"
+    )
+    wide = explain([64, 3, 2])
+    assert "array" not in repr(wide) and len(repr(wide)) < 100
+    # too wide to print in full: print() still works, and says why it is short
+    assert str(wide).startswith(repr(wide)) and "not printed in full" in str(wide)
+    assert wide._repr_markdown_() is None  # so a notebook falls back to the repr
+
+
+def test_markdown_shows_every_step_under_its_equation():
+    walk = explain([3, 4, 2, 1], seed=1)
+    md = walk._repr_markdown_()
+    headings = re.findall(r"^\*\*(\d)\. ", md, re.M)
+    assert headings == list("12345678")
+    for label in ["(BP1)", "(BP2)", "(BP3)", "(BP4)"]:
+        assert label in md
+    # every display block is closed, on lines of its own
+    blocks = re.findall(r"^\$\$\n(.*?)\n\$\$$", md, re.M | re.S)
+    assert md.count("$$") == 2 * len(blocks)
+    # each equation comes before its numbers: BP1 in symbols, then δ^L in full
+    bp1 = md.index(r"\delta^L = \nabla_a C \odot \sigma'(z^L)")
+    assert md.index(typeset.matrix(walk.delta(4), r"\delta^{4}")) > bp1
+
+
+def test_markdown_carries_every_number_rounded():
+    walk = explain([2, 3, 2], seed=0)
+    md = walk._repr_markdown_()
+    for l in range(2, walk.num_layers + 1):
+        for value in walk.delta(l)[:, 0]:
+            assert f"{value:.4g}" in md
+        for name, M in [("w", walk.w(l)), ("b", walk.b(l)), ("z", walk.z(l))]:
+            assert typeset.matrix(M, f"{name}^{{{l}}}") in md
+        named = rf"\partial C / \partial w^{{{l}}}"
+        assert typeset.matrix(walk.weight_gradient(l), named) in md
+    assert f"$C = {walk.C:.4g}$" in md
+    for check in walk.checks:
+        assert f"| {check.backprop:.10g} | {check.estimate:.10g} |" in md
+
+
+def test_numbers_are_typeset_with_powers_of_ten():
+    assert typeset.number(0.000012345) == r"1.234 \times 10^{-5}"
+    assert typeset.number(-0.5) == "-0.5"
+    assert typeset.matrix(np.array([[1.0, 2.0], [3.0, 4.0]]), "w") == (
+        r"\underset{\textstyle w}{\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}}"
+    )
+
+
+def test_plot_colours_neurons_by_delta_and_connections_by_gradient():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection, PathCollection
+
+    walk = explain([3, 4, 2], seed=2)
+    fig = walk.plot()
+    try:
+        assert isinstance(fig, matplotlib.figure.Figure)
+        ax, *colorbars = fig.axes
+        assert len(colorbars) == 2
+        labels = [c.get_ylabel() for c in colorbars]
+        assert labels == [
+            r"neuron: $\delta^l_j$",
+            r"connection: $\partial C/\partial w^l_{jk}$",
+        ]
+        (edges,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+        want = np.concatenate([g.ravel() for g in walk.nabla_w])  # w^l_{jk}, row by row
+        np.testing.assert_array_equal(edges.get_array(), want)
+        assert len(edges.get_segments()) == 3 * 4 + 4 * 2
+        coloured = [
+            c
+            for c in ax.collections
+            if isinstance(c, PathCollection) and c.get_array() is not None
+        ]
+        (neurons,) = coloured
+        np.testing.assert_array_equal(
+            neurons.get_array(), np.concatenate([d[:, 0] for d in walk.deltas])
+        )
+        for mappable in (edges, neurons):  # diverging scales centred on 0
+            assert mappable.norm.vmin == -mappable.norm.vmax
+            assert mappable.norm.vmax == np.abs(mappable.get_array()).max()
+    finally:
+        plt.close(fig)
+
+
+def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r'pip install "bp4\[plot\]"'):
+        explain().plot()
+
+
+def test_a_softmax_output_is_shown_with_bp1_in_its_general_form():
+    walk = explain([2, 3, 2], cost="log-likelihood", output_activation="softmax")
+    # softmax has no σ'(z^L) vector: NaN, never the forward pass's unused buffer
+    assert np.isnan(walk.sigma_primes[-1]).all()
+    dot = float((walk.a(3).T @ walk.nabla_a)[0, 0])
+    text, md = str(walk), walk._repr_markdown_()
+    assert "σ'(z^3)" not in text and r"\sigma'(z^{3})" not in md
+    assert "4. Output error (BP1, general form for softmax)" in text
+    assert f"with a^3 · ∇_a C = {dot:#.4g}" in text
+    assert "a^3 = softmax(z^3) (2×1)" in text
+    assert r"\operatorname{softmax}(z^{3})" in md
+    for got in (text, md):
+        assert "nan" not in got.lower()
+    # with the log-likelihood cost, BP1's general form is a^L − y
+    np.testing.assert_allclose(walk.delta(3), walk.a(3) - walk.y)
+    assert typeset.matrix(walk.delta(3), r"\delta^{3}") in md

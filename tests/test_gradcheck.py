@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import random_cases
+from helpers import random_cases
 
 import bp4
 from bp4.gradcheck import gradient_check, max_error, relative_error

@@ -33,6 +33,7 @@ REAL_MD5 = dict(mnist.MD5)
 def offline(monkeypatch, tmp_path):
     """No test reaches the real mirrors or the real cache folder."""
     monkeypatch.setattr(mnist, "MIRRORS", [closed_port_url()])
+    monkeypatch.delenv("BP4_MNIST_MIRRORS", raising=False)
     monkeypatch.setenv("BP4_DATA", str(tmp_path / "cache"))
     monkeypatch.setenv("no_proxy", "*")  # 127.0.0.1 directly, whatever the proxy
 
@@ -281,9 +282,13 @@ def test_cache_folder_that_cannot_be_created(tmp_path):
 
 @pytest.fixture
 def served(arrays, monkeypatch):
-    """The four .gz files, their MD5s made the known ones, and a way to serve them."""
+    """The four .gz files, their MD5s and sizes made the known ones, and a way to
+    serve them."""
     files = gz_files(arrays)
     monkeypatch.setattr(mnist, "MD5", md5s(files))
+    monkeypatch.setattr(
+        mnist, "SIZES", {name: len(data) for name, data in files.items()}
+    )
     mirrors = []
 
     def serve(faults=None, files=files):
@@ -306,8 +311,10 @@ def test_download_verifies_and_renames(tmp_path, arrays, served, monkeypatch, ca
     for name, data in files.items():
         assert (tmp_path / "new" / name).read_bytes() == data
     err = capsys.readouterr().err
-    assert f"Downloading {mirror.url}train-images-idx3-ubyte.gz" in err
-    assert "100% of 0.0 MB" in err and "MD5 verified" in err
+    # Not a terminal: one line as each download starts, one as it ends, no \r.
+    url = f"{mirror.url}train-images-idx3-ubyte.gz"
+    assert f"Downloading {url}\nDownloading {url}: 0.0 MB, MD5 verified\n" in err
+    assert "\r" not in err and "%" not in err
     # A second load finds the files and downloads nothing.
     load_mnist(tmp_path / "new", validation=2)
     assert len(mirror.requests) == 4

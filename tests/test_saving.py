@@ -73,11 +73,11 @@ def test_file_holds_the_text_names_and_no_pickles(tmp_path):
     trained().save(tmp_path / "net.npz")
     with np.load(tmp_path / "net.npz", allow_pickle=False) as data:
         assert sorted(data.files) == sorted(
-            ["format", "format_version", "sizes", "activation", "cost", "init"]
-            + ["dtype", "rng_state", "w2", "b2", "w3", "b3"]
+            ["format", "format_version", "sizes", "activation", "output_activation"]
+            + ["cost", "init", "dtype", "rng_state", "w2", "b2", "w3", "b3"]
         )
         assert data["w2"].shape == (5, 4) and data["b3"].shape == (3, 1)
-        assert str(data["activation"]) == "sigmoid"
+        assert str(data["activation"]) == str(data["output_activation"]) == "sigmoid"
         assert int(data["format_version"]) == saving.FORMAT_VERSION
         assert all(data[key].dtype != object for key in data.files)
 
@@ -199,14 +199,14 @@ def saved(tmp_path):
             r"w2 has shape \(5, 4\); expected \(1000000000, 4\)",
         ),
         ({"sizes": np.array([4.0, 5, 3])}, r"'sizes' must be a 1-D array of integers"),
-        ({"sizes": np.array([4, 0, 3])}, r"sizes must list at least two layers"),
+        ({"sizes": np.array([4, 0, 3])}, r"'sizes' must list at least two layers"),
         ({"activation": np.array("softsign")}, r"activation must be one of .*softsign"),
         ({"cost": np.array("hinge")}, r"cost must be one of .*'hinge'"),
         ({"init": np.array("xavier")}, r"init must be one of"),
         ({"dtype": np.array("int64")}, r"'dtype' is 'int64'; expected a floating"),
         ({"activation": np.array(3)}, r"'activation' must be a string"),
         ({"format": np.array("something else")}, r"'format' is 'something else'"),
-        ({"format_version": np.array(2)}, r"format version 2; .* saved by a newer bp4"),
+        ({"format_version": np.array(3)}, r"format version 3; .* saved by a newer bp4"),
         ({"format_version": None}, r"has no 'format_version' array"),
         ({"rng_state": np.array("{}")}, r"'rng_state' is not a generator state"),
     ],
@@ -220,7 +220,9 @@ def test_load_names_what_is_wrong(saved, changes, message):
 
 def test_load_refuses_pickled_objects(saved):
     rewrite(saved, activation=np.array([print], dtype=object))
-    with pytest.raises(ValueError, match=r"is not a network saved by bp4.*allow_pick"):
+    with pytest.raises(
+        ValueError, match=r"not a network saved by bp4: 'activation' holds"
+    ):
         bp4.Network.load(saved)
 
 
@@ -251,3 +253,15 @@ def test_rng_state_is_json_of_the_generator(saved):
     with np.load(saved, allow_pickle=False) as data:
         state = json.loads(str(data["rng_state"]))
     assert state["bit_generator"] == "PCG64"
+
+
+def test_output_layer_survives_a_round_trip(tmp_path):
+    net = bp4.Network(
+        [3, 4, 2], "tanh", "log-likelihood", output_activation="softmax", seed=1
+    )
+    net.save(tmp_path / "net.npz")
+    loaded = bp4.Network.load(tmp_path / "net.npz")
+    assert loaded.output_activation is bp4.SOFTMAX
+    assert loaded.cost_function.name == "log-likelihood"
+    X = np.random.default_rng(0).random((3, 5))
+    np.testing.assert_array_equal(loaded.feedforward(X), net.feedforward(X))

@@ -8,20 +8,26 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .activations import RELU, SIGMOID, TANH, Activation
+from .activations import IDENTITY, RELU, SIGMOID, SOFTMAX, TANH, Activation
 from .backprop import (
     backward,
     bias_gradient,
     hidden_error,
     output_error,
+    softmax_output_error,
     weight_gradient,
 )
-from .cost import CrossEntropyCost, QuadraticCost
+from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .datasets import load_digits, load_mnist
 from .forward import feedforward
 from .gradcheck import gradient_check
 from .network import Network
-from .training import EpochRecord, History, TrainingDivergedError
+from .training import (
+    EpochRecord,
+    History,
+    TrainingDivergedError,
+    TrainingStalledWarning,
+)
 from .walkthrough import Walkthrough, explain, format_walkthrough
 
 try:
@@ -31,16 +37,20 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "unknown"
 
 __all__ = [
+    "IDENTITY",
     "RELU",
     "SIGMOID",
+    "SOFTMAX",
     "TANH",
     "Activation",
     "CrossEntropyCost",
     "EpochRecord",
     "History",
+    "LogLikelihoodCost",
     "Network",
     "QuadraticCost",
     "TrainingDivergedError",
+    "TrainingStalledWarning",
     "Walkthrough",
     "backward",
     "bias_gradient",
@@ -52,5 +62,6 @@ __all__ = [
     "load_digits",
     "load_mnist",
     "output_error",
+    "softmax_output_error",
     "weight_gradient",
 ]

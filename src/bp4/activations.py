@@ -127,11 +127,14 @@ def softmax(z: Array) -> Array:
 
 
 def softmax_in_place(z: Array, a: Array, sigma_prime: Array) -> None:
-    """a = softmax(z), column by column, in ``a``; ``sigma_prime`` is not used.
+    """a = softmax(z), column by column, in ``a``; ``sigma_prime`` is set to NaN.
 
     The Jacobian of softmax is not diagonal, so there is no σ'(z) vector: BP1
     takes the general form instead (:func:`bp4.backprop.softmax_output_error`).
+    NaN says so to anyone who reads the array, rather than leaving whatever
+    it held before.
     """
+    sigma_prime.fill(np.nan)
     np.subtract(z, np.max(z, axis=0, keepdims=True), out=a)
     np.exp(a, out=a)
     a /= np.sum(a, axis=0, keepdims=True)
@@ -165,8 +168,7 @@ class Activation:
             self.apply_in_place(z, a, sigma_prime)
         else:
             a[...] = self.fn(z)
-            if self.prime is not None:
-                sigma_prime[...] = self.prime(z)
+            sigma_prime[...] = np.nan if self.prime is None else self.prime(z)
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"

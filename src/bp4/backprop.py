@@ -31,21 +31,21 @@ from .workspace import Pass
 def output_error(
     nabla_a: Array, sigma_prime_zL: Array, out: Array | None = None
 ) -> Array:
-    """(BP1) δ^L = ∇_a C ⊙ σ'(z^L): the error of the output layer.
+    """(BP1) :math:`δ^L = ∇_a C ⊙ σ'(z^L)`: the error of the output layer.
 
-    Component form: δ^L_j = ∂C/∂a^L_j σ'(z^L_j).
+    Component form: :math:`δ^L_j = ∂C/∂a^L_j σ'(z^L_j)`.
     """
     return np.multiply(nabla_a, sigma_prime_zL, out=out)
 
 
 def softmax_output_error(nabla_a: Array, a_L: Array, out: Array | None = None) -> Array:
-    """(BP1, general form) δ^L = (∂a^L/∂z^L)^T ∇_a C, for a softmax output layer.
+    """(BP1, general form) :math:`δ^L = (∂a^L/∂z^L)^T ∇_a C`, for a softmax output.
 
-    Softmax is not element-wise: ∂a_k/∂z_j = a_k (1[j = k] − a_j), so
-    δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k), that is
-    δ^L = a^L ⊙ (∇_a C − (a^L · ∇_a C)) in each column, with no Jacobian
-    matrix built. With the log-likelihood cost, ∇_a C = −y/a^L and this is
-    δ^L = a^L − y.
+    Softmax is not element-wise: :math:`∂a_k/∂z_j = a_k (1[j = k] − a_j)`, so
+    :math:`δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)`,
+    that is :math:`δ^L = a^L ⊙ (∇_a C − (a^L · ∇_a C))` in each column, with
+    no Jacobian matrix built. With the log-likelihood cost,
+    :math:`∇_a C = −y/a^L` and this is :math:`δ^L = a^L − y`.
     """
     dot = np.sum(a_L * nabla_a, axis=0, keepdims=True)  # a^L · ∇_a C, per column
     return np.multiply(a_L, np.subtract(nabla_a, dot, out=out), out=out)
@@ -54,29 +54,31 @@ def softmax_output_error(nabla_a: Array, a_L: Array, out: Array | None = None) -
 def hidden_error(
     w_next: Array, delta_next: Array, sigma_prime_z: Array, out: Array | None = None
 ) -> Array:
-    """(BP2) δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l): the error of layer l from layer l+1.
+    """(BP2) :math:`δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)`: the error of layer l from layer l+1.
 
-    Component form: δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j).
+    Component form: :math:`δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j)`.
     """
     return np.multiply(np.matmul(w_next.T, delta_next, out=out), sigma_prime_z, out=out)
 
 
 def bias_gradient(delta: Array, out: Array | None = None) -> Array:
-    """(BP3) ∂C/∂b^l_j = δ^l_j, averaged over the batch's columns.
+    """(BP3) :math:`∂C/∂b^l_j = δ^l_j`, averaged over the batch's columns.
 
-    Shape (n_l, 1), the shape of b^l.
+    Shape :math:`(n_l, 1)`, the shape of :math:`b^l`.
     """
-    return np.mean(delta, axis=1, keepdims=True, out=out)
+    summed = np.add.reduce(delta, axis=1, keepdims=True, out=out)  # Σ over samples
+    return np.divide(summed, delta.shape[1], out=summed)
 
 
 def weight_gradient(delta: Array, a_prev: Array, out: Array | None = None) -> Array:
-    """(BP4) ∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j, that is ∂C/∂w^l = δ^l (a^{l-1})^T.
+    """(BP4) :math:`∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j`, that is :math:`∂C/∂w^l = δ^l (a^{l-1})^T`.
 
-    Over a batch, δ^l (A^{l-1})^T sums the per-sample outer products; dividing
-    by m averages them. Shape (n_l, n_{l-1}), the shape of w^l.
+    Over a batch, :math:`δ^l (A^{l-1})^T` sums the per-sample outer products;
+    dividing by m averages them. Shape :math:`(n_l, n_{l-1})`, the shape of
+    :math:`w^l`.
     """
-    summed = np.matmul(delta, a_prev.T, out=out)
-    return np.divide(summed, delta.shape[1], out=summed)
+    # (δ/m) aᵀ is (δ aᵀ)/m; dividing δ touches n_l·m numbers, not n_l·n_{l-1}.
+    return np.matmul(delta / delta.shape[1], a_prev.T, out=out)
 
 
 def backward(

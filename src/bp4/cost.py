@@ -33,18 +33,19 @@ class Cost(Protocol):
 
 
 class QuadraticCost:
-    """The quadratic cost C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖²."""
+    """The quadratic cost :math:`C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖^2`."""
 
     name = "quadratic"
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
-        """C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖², n the number of columns."""
-        return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
+        """:math:`C = 1/(2n) Σ_x ‖y(x) − a^L(x)‖^2`, n the number of columns."""
+        difference = a - y
+        return 0.5 * float(np.vdot(difference, difference)) / a.shape[1]
 
     @staticmethod
     def nabla_a(a: Array, y: Array) -> Array:
-        """∇_a C_x = a^L − y, from C_x = ½ Σ_j (y_j − a_j^L)²."""
+        """:math:`∇_a C_x = a^L − y`, from :math:`C_x = ½ Σ_j (y_j − a_j^L)^2`."""
         return a - y
 
     def __repr__(self) -> str:
@@ -52,7 +53,7 @@ class QuadraticCost:
 
 
 class CrossEntropyCost:
-    """The cross-entropy cost C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
+    r"""The cross-entropy cost :math:`C = −(1/n) Σ_x Σ_j [y_j \ln a_j + (1 − y_j) \ln(1 − a_j)]`.
 
     Meant for outputs in (0, 1), such as sigmoid outputs, and targets in [0, 1]:
     for a target y outside [0, 1] it has no minimum (it falls without bound as
@@ -66,7 +67,7 @@ class CrossEntropyCost:
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
-        """C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
+        r""":math:`C = −(1/n) Σ_x Σ_j [y_j \ln a_j + (1 − y_j) \ln(1 − a_j)]`.
 
         An output that rounded to exactly 0 or 1 is read as the smallest
         positive float instead, so the logarithm stays finite and silent.
@@ -78,7 +79,7 @@ class CrossEntropyCost:
 
     @staticmethod
     def nabla_a(a: Array, y: Array) -> Array:
-        """∇_a C_x = (a − y) / (a (1 − a)), element by element.
+        """:math:`∇_a C_x = (a − y) / (a (1 − a))`, element by element.
 
         The denominator is kept at least the smallest positive float, so a
         saturated output gives a large finite gradient rather than a division
@@ -92,7 +93,7 @@ class CrossEntropyCost:
 
 
 class LogLikelihoodCost:
-    """The log-likelihood cost C = −(1/n) Σ_x ln a^L_{y(x)}.
+    r"""The log-likelihood cost :math:`C = −(1/n) Σ_x \ln a^L_{y(x)}`.
 
     a^L_{y(x)} is the output of the neuron of the sample's class, so the
     output must be a probability vector: a softmax layer. With one-hot
@@ -105,7 +106,7 @@ class LogLikelihoodCost:
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
-        """C = −(1/n) Σ_x Σ_j y_j ln a^L_j: for one-hot y, −(1/n) Σ_x ln a^L_{y(x)}.
+        r""":math:`C = −(1/n) Σ_x Σ_j y_j \ln a^L_j`: for one-hot y, :math:`−(1/n) Σ_x \ln a^L_{y(x)}`.
 
         An output that rounded to exactly 0 is read as the smallest positive
         float instead, so the logarithm stays finite.
@@ -115,7 +116,7 @@ class LogLikelihoodCost:
 
     @staticmethod
     def nabla_a(a: Array, y: Array) -> Array:
-        """∇_a C_x = −y / a, element by element (−1/a^L_{y(x)} at the sample's class).
+        """:math:`∇_a C_x = −y / a`, element by element (:math:`−1/a^L_{y(x)}` at the class).
 
         With a softmax output BP1's general form turns this into δ^L = a^L − y.
         """

@@ -27,6 +27,18 @@ class Dataset(NamedTuple):
     X_test: Array
     y_test: Array
 
+    def __repr__(self) -> str:
+        """Counts and shapes, not the arrays."""
+        classes = len(np.union1d(np.unique(self.y_train), np.unique(self.y_test)))
+        return (
+            f"Dataset: {self.X_train.shape[1]} training and {self.X_test.shape[1]} "
+            f"test samples, {self.X_train.shape[0]} features, {classes} classes\n"
+            f"  X_train {self.X_train.shape} {self.X_train.dtype}, "
+            f"y_train {self.y_train.shape}\n"
+            f"  X_test  {self.X_test.shape} {self.X_test.dtype}, "
+            f"y_test  {self.y_test.shape}"
+        )
+
 
 def load_digits(dtype: np.dtype | type = np.float64) -> Dataset:
     """The 8×8 handwritten digits shipped with bp4 (UCI optdigits, CC BY 4.0).

@@ -18,7 +18,7 @@ from .workspace import Pass
 def weighted_input(
     w: Array, a_prev: Array, b: Array, out: Array | None = None
 ) -> Array:
-    """z^l = w^l a^{l-1} + b^l: shape (n_l, m); b^l (n_l, 1) is added to each column.
+    """:math:`z^l = w^l a^{l-1} + b^l`, shape :math:`(n_l, m)`; :math:`b^l` is added to each column.
 
     Written into ``out`` when given (NumPy's convention), else into a new array.
     """
@@ -35,7 +35,7 @@ def forward(
     output_activation: Activation | None = None,
     out: Pass | None = None,
 ) -> Pass:
-    """Run the network on the columns of ``x`` and keep every z^l, a^l and σ'(z^l).
+    """Run the network on the columns of ``x``, keeping every :math:`z^l`, :math:`a^l`, :math:`σ'(z^l)`.
 
     ``activation`` is the hidden layers' σ, ``output_activation`` the output
     layer's (the same σ if not given). Returns the :class:`~bp4.workspace.Pass`
@@ -64,7 +64,7 @@ def feedforward(
     output_activation: Activation | None = None,
     block: int = 4096,
 ) -> Array:
-    """The output a^L for the columns of ``x``: :func:`forward`, a block at a time.
+    """The output :math:`a^L` for the columns of ``x``: :func:`forward`, a block at a time.
 
     Each column's output depends on that column alone, so the result is the
     same as one pass over all of them; only the memory shrinks: for 50,000

@@ -13,6 +13,8 @@ whose early layers have small gradients, this keeps float64 agreement near
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -76,23 +78,71 @@ def _central_differences(
     return grad
 
 
-def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> list[LayerError]:
+def reading(error: float) -> str:
+    """The usual reading of a relative error in float64: good, suspicious or wrong."""
+    if error < 1e-7:
+        return "good"
+    if error <= 1e-2:
+        return "suspicious"
+    return "wrong"
+
+
+class GradientCheck(list):
+    """The result of :func:`gradient_check`: a list of :class:`LayerError`, l = 2 … L.
+
+    A list, so code that iterates over the layers keeps working; its repr is
+    a table of the errors and their reading, and notebooks show it as HTML.
+    """
+
+    @property
+    def max_error(self) -> float:
+        """The largest relative error over every layer's weights and biases."""
+        return max_error(self)
+
+    def __repr__(self) -> str:
+        if not self:
+            return "GradientCheck([])"
+        lines = [f"{'layer l':<8}{'∂C/∂w^l':>10}{'∂C/∂b^l':>10}  reading"]
+        for e in self:
+            worst = max(e.weights, e.biases)
+            lines.append(
+                f"{e.layer:<8}{e.weights:>10.2e}{e.biases:>10.2e}  {reading(worst)}"
+            )
+        lines.append(
+            f"largest relative error {self.max_error:.2e}: {reading(self.max_error)} "
+            "(below 1e-7 good, above 1e-2 wrong, in between suspicious)"
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .display import gradient_check_html
+
+        return gradient_check_html(self, reading)
+
+
+def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> GradientCheck:
     """Compare ``net.backprop(X, Y)`` with finite differences, layer by layer.
 
-    Returns one :class:`LayerError` per layer l = 2 … L. In float64, errors
-    below about 1e-7 mean the two agree; above 1e-2 something is wrong.
+    Returns a :class:`GradientCheck`, one :class:`LayerError` per layer
+    l = 2 … L. In float64, errors below about 1e-7 mean the two agree; above
+    1e-2 something is wrong (:func:`reading`).
     """
     eps = check_positive(eps, "eps")
     nabla_w, nabla_b = net.backprop(X, Y)
     numeric_w, numeric_b = numerical_gradient(net, X, Y, eps)
-    return [
+    return GradientCheck(
         LayerError(i + 2, relative_error(nw, mw), relative_error(nb, mb))
         for i, (nw, mw, nb, mb) in enumerate(
             zip(nabla_w, numeric_w, nabla_b, numeric_b)
         )
-    ]
+    )
 
 
-def max_error(errors: list[LayerError]) -> float:
-    """The largest relative error over every layer's weights and biases."""
-    return max(max(e.weights, e.biases) for e in errors)
+def max_error(errors: Sequence[LayerError]) -> float:
+    """The largest relative error over every layer's weights and biases.
+
+    NaN if any error is NaN: a gradient that is not a number is the worst
+    reading there is (``max`` alone would skip a NaN that is not first).
+    """
+    values = [x for e in errors for x in (e.weights, e.biases)]
+    return max(values, key=lambda x: math.inf if math.isnan(x) else x)

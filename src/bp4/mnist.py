@@ -5,9 +5,19 @@ folder ``$BP4_DATA`` or the platform's user cache + ``bp4/mnist``), under their
 standard names, uncompressed or ``.gz``, or with a dot before ``idx`` as some
 mirrors name them. Files that are missing are downloaded with the standard
 library from :data:`MIRRORS`, tried in turn, each checked against its known
-MD5 before it is renamed into place. The IDX format is read strictly: magic
-number, dimensions and exact length, so a truncated or damaged file is an
-error that names it, never a silently short data set.
+size and MD5 before it is renamed into place. The environment variable
+``BP4_MNIST_MIRRORS`` replaces that list: mirror URLs separated by spaces,
+each the folder the four ``.gz`` files are in (``https://…/mnist/``, or
+``file:///…/mnist/`` for a local copy). A download stops as soon as it
+exceeds the file's known size, and gives up after :data:`DEADLINE` seconds;
+its progress is shown on stderr, rewritten in place only on a terminal.
+
+The IDX format is read strictly: magic number, dimensions and exact length,
+so a truncated or damaged file is an error that names it, never a silently
+short data set. Only the header is read before the length is checked: an
+uncompressed file's size is compared with what its header says, and a
+``.gz`` file is decompressed only up to that length plus one byte, so a file
+with gigabytes too many (a "gzip bomb") is refused without reading them.
 
 The IDX format (http://yann.lecun.com/exdb/mnist/): a big-endian header, the
 magic number 0x00000803 (2051: unsigned bytes, 3 dimensions) for images or
@@ -20,11 +30,17 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import io
+import math
 import os
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Iterator
 from http.client import HTTPException
 from pathlib import Path
 from typing import NamedTuple
@@ -50,13 +66,24 @@ MD5 = {
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
 }
 
-# Tried in this order; each URL is a mirror + a file name.
+# Size in bytes of each .gz file as the mirrors serve it: no download may exceed it.
+SIZES = {
+    "train-images-idx3-ubyte.gz": 9912422,
+    "train-labels-idx1-ubyte.gz": 28881,
+    "t10k-images-idx3-ubyte.gz": 1648877,
+    "t10k-labels-idx1-ubyte.gz": 4542,
+}
+
+# Tried in this order; each URL is a mirror + a file name. $BP4_MNIST_MIRRORS
+# replaces the list.
 MIRRORS = [
     "https://ossci-datasets.s3.amazonaws.com/mnist/",  # torchvision's
     "https://storage.googleapis.com/cvdf-datasets/mnist/",  # TensorFlow's
 ]
+MIRRORS_VARIABLE = "BP4_MNIST_MIRRORS"
 
 TIMEOUT = 15.0  # seconds to wait on a connection or a read before giving up
+DEADLINE = 600.0  # seconds one file's download may take in all
 CHUNK = 1 << 16
 
 IMAGES_MAGIC = 2051  # 0x00000803
@@ -196,39 +223,36 @@ def read_idx(path: Path, magic: int) -> Array:
     """The uint8 contents of an IDX file: (n, 28, 28) read as (n, 784), or (n,).
 
     Checks the magic number, the dimensions, the exact length and, for labels,
-    that every label is a digit 0 … 9.
+    that every label is a digit 0 … 9. Reads no more than the header says the
+    file holds, plus one byte.
     """
-    data = _read_bytes(path)
     kind = "images" if magic == IMAGES_MAGIC else "labels"
     ndim = 3 if magic == IMAGES_MAGIC else 1
     header = 4 + 4 * ndim
-    if len(data) < header:
-        raise IdxFormatError(
-            f"{path} is {len(data)} bytes long, shorter than the {header}-byte "
-            f"header of an IDX file of {kind}: it is truncated"
-        )
-    found = int.from_bytes(data[:4], "big")
-    if found != magic:
-        other = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}.get(found)
-        hint = f" (that of a file of {other})" if other else ""
-        raise IdxFormatError(
-            f"{path} starts with magic number {found} (0x{found:08x}){hint}; "
-            f"expected {magic} (0x{magic:08x}), an IDX file of {kind}"
-        )
-    dims = [int.from_bytes(data[i : i + 4], "big") for i in range(4, header, 4)]
-    if ndim == 3 and dims[1:] != [ROWS, COLS]:
-        raise IdxFormatError(
-            f"{path} holds images of {dims[1]}×{dims[2]} pixels; MNIST images are "
-            f"{ROWS}×{COLS}"
-        )
-    expected = header + int(np.prod(dims))
-    if len(data) != expected:
-        what = "it is truncated" if len(data) < expected else "it has extra bytes"
-        raise IdxFormatError(
-            f"{path} is {len(data)} bytes long; its header ({dims[0]} {kind}) says "
-            f"{expected}: {what}"
-        )
-    values = np.frombuffer(data, dtype=np.uint8, offset=header)
+    with _open_idx(path) as f:
+        head = f.read(header)
+        if len(head) < header:
+            raise IdxFormatError(
+                f"{path} is {len(head)} bytes long, shorter than the {header}-byte "
+                f"header of an IDX file of {kind}: it is truncated"
+            )
+        found = int.from_bytes(head[:4], "big")
+        if found != magic:
+            other = {IMAGES_MAGIC: "images", LABELS_MAGIC: "labels"}.get(found)
+            hint = f" (that of a file of {other})" if other else ""
+            raise IdxFormatError(
+                f"{path} starts with magic number {found} (0x{found:08x}){hint}; "
+                f"expected {magic} (0x{magic:08x}), an IDX file of {kind}"
+            )
+        dims = [int.from_bytes(head[i : i + 4], "big") for i in range(4, header, 4)]
+        if ndim == 3 and dims[1:] != [ROWS, COLS]:
+            raise IdxFormatError(
+                f"{path} holds images of {dims[1]}×{dims[2]} pixels; MNIST images "
+                f"are {ROWS}×{COLS}"
+            )
+        count = math.prod(dims)
+        says = f"its header ({dims[0]} {kind}) says {header + count}"
+        values = _read_exactly(f, count, path, header, says)
     if ndim == 1:
         if values.size and values.max() > 9:
             index = int(np.argmax(values > 9))
@@ -240,17 +264,61 @@ def read_idx(path: Path, magic: int) -> Array:
     return values.reshape(dims[0], ROWS * COLS)
 
 
-def _read_bytes(path: Path) -> bytes:
+@contextlib.contextmanager
+def _open_idx(path: Path) -> Iterator[io.BufferedIOBase]:
+    """``path`` opened for reading, decompressed on the fly if it is a ``.gz``."""
+    with open(path, "rb") as raw:
+        if path.suffix != ".gz":
+            yield raw
+            return
+        try:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as f:
+                yield f
+        except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+            raise IdxFormatError(
+                f"{path} is not a complete gzip file ({error}); delete it so that it "
+                f"is downloaded again, or replace it"
+            ) from None
+
+
+def _read_exactly(
+    f: io.BufferedIOBase, count: int, path: Path, header: int, says: str
+) -> Array:
+    """The next ``count`` bytes of ``f``, once sure the file has no more and no fewer."""
     if path.suffix != ".gz":
-        return path.read_bytes()
-    try:
-        with gzip.open(path, "rb") as f:
-            return f.read()
-    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        # An uncompressed file's size is known before reading: nothing is
+        # read, or allocated, for a file of the wrong length.
+        size = os.fstat(f.fileno()).st_size
+        if size != header + count:
+            what = "it is truncated" if size < header + count else "it has extra bytes"
+            raise IdxFormatError(f"{path} is {size} bytes long; {says}: {what}")
+        values = np.empty(count, dtype=np.uint8)
+        view, got = values.data, 0
+        while got < count and (n := f.readinto(view[got:])):
+            got += n
+        if got != count:
+            raise IdxFormatError(f"{path} became shorter while it was read")
+        return values
+    # A .gz file's length is known only by decompressing it: grow the data as
+    # it comes, up to one byte more than the header says.
+    chunks, received = [], 0
+    while received <= count:
+        chunk = f.read(min(1 << 20, count + 1 - received))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+    if received > count:
         raise IdxFormatError(
-            f"{path} is not a complete gzip file ({error}); delete it so that it "
-            f"is downloaded again, or replace it"
-        ) from None
+            f"{path} is more than {header + count} bytes long uncompressed; {says}: it "
+            f"has extra bytes"
+        )
+    if received < count:
+        raise IdxFormatError(
+            f"{path} is {header + received} bytes long uncompressed; {says}: it is "
+            f"truncated"
+        )
+    return np.frombuffer(b"".join(chunks), dtype=np.uint8)
 
 
 def _check_pair(images: Array, labels: Array, files: dict, which: str) -> None:
@@ -300,12 +368,13 @@ def fetch(directory: Path, names: list[str]) -> None:
         raise MnistUnavailableError(
             _by_hand(directory, names, f"cannot create the folder: {error}")
         ) from None
+    urls = mirrors()
     for name in names:
         errors = []
-        for mirror in MIRRORS:
+        for mirror in urls:
             url = mirror + name + ".gz"
             try:
-                _download(url, directory / (name + ".gz"), MD5[name + ".gz"])
+                _download(url, directory / (name + ".gz"), name + ".gz")
                 break
             except (OSError, HTTPException, ValueError) as error:
                 errors.append(f"{url}: {_reason(error)}")
@@ -316,30 +385,64 @@ def fetch(directory: Path, names: list[str]) -> None:
             )
 
 
-def _download(url: str, target: Path, md5: str) -> None:
-    """Fetch ``url`` into ``target`` through a temporary file, verifying its MD5."""
+def mirrors() -> list[str]:
+    """The mirrors to download from: those in ``$BP4_MNIST_MIRRORS``, else :data:`MIRRORS`."""
+    listed = os.environ.get(MIRRORS_VARIABLE, "").split()
+    for url in listed:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
+            raise ValueError(
+                f"{MIRRORS_VARIABLE} must list mirror URLs (http://, https:// or "
+                f"file://) separated by spaces, got {url!r}"
+            )
+    # Each file's name is appended to its mirror's URL.
+    return [url if url.endswith("/") else url + "/" for url in listed] or MIRRORS
+
+
+def _download(url: str, target: Path, name: str) -> None:
+    """Fetch ``url`` into ``target`` through a temporary file, verifying size and MD5.
+
+    Reads no more than the file's known size (plus one chunk, to notice an
+    endless body), and gives up after :data:`DEADLINE` seconds however
+    steadily the bytes trickle in.
+    """
+    size, md5 = SIZES[name], MD5[name]
+    deadline = time.monotonic() + DEADLINE
     fd, tmp = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".part"
     )
     progress = None
+    received = 0
     try:
         with (
             os.fdopen(fd, "wb") as f,
             urllib.request.urlopen(url, timeout=TIMEOUT) as response,
         ):
             length = response.headers.get("Content-Length", "")
-            total = int(length) if length.isdigit() else None
-            progress = _Progress(url, total)
+            if length.isdigit() and int(length) != size:
+                raise ValueError(
+                    f"the server announces {int(length)} bytes; the file has {size}"
+                )
+            progress = _Progress(url, size)
             digest = hashlib.md5(usedforsecurity=False)
-            received = 0
-            while chunk := response.read(CHUNK):
+            # read1: whatever has arrived, so that a slow server cannot hold
+            # one call past the deadline.
+            while chunk := response.read1(CHUNK):
+                received += len(chunk)
+                if received > size:
+                    raise ValueError(
+                        f"the server sent more than the file's {size} bytes"
+                    )
                 f.write(chunk)
                 digest.update(chunk)
-                received += len(chunk)
                 progress.update(received)
-            if total is not None and received != total:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"gave up after {DEADLINE:g} seconds with {received} of "
+                        f"{size} bytes"
+                    )
+            if received != size:
                 raise ValueError(
-                    f"the download was cut short: {received} of {total} bytes"
+                    f"the download was cut short: {received} of {size} bytes"
                 )
             if digest.hexdigest() != md5:
                 raise ValueError(
@@ -359,22 +462,31 @@ def _download(url: str, target: Path, md5: str) -> None:
 
 
 def _reason(error: BaseException) -> str:
+    """Why a download failed, on one short line."""
+    if isinstance(error, urllib.error.HTTPError) and 300 <= error.code < 400:
+        # urllib's own message on a redirect loop runs over several lines.
+        return "redirect loop: too many redirects"
     reason = getattr(error, "reason", None)  # URLError wraps the socket's error
-    return str(reason if reason is not None else error) or type(error).__name__
+    text = str(reason if reason is not None else error) or type(error).__name__
+    return " ".join(text.split())
 
 
 class _Progress:
-    """``Downloading URL:  42% of 9.9 MB`` on stderr, the line rewritten in place."""
+    """``Downloading URL:  42% of 9.9 MB`` on stderr.
 
-    def __init__(self, url: str, total: int | None) -> None:
+    On a terminal the line is rewritten in place (``\\r``); elsewhere (a log
+    file, a pipe) it is written once when the download starts and once when
+    it ends, with no percentages in between.
+    """
+
+    def __init__(self, url: str, total: int) -> None:
         self.url, self.total, self.shown, self.width = url, total, -1, 0
-        self._show(f"Downloading {url}")
+        self.live = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self._show(f"Downloading {url}", end="" if self.live else "\n")
 
     def update(self, received: int) -> None:
-        if not self.total:
-            return
         percent = 100 * received // self.total
-        if percent != self.shown:
+        if self.live and percent != self.shown:
             self.shown = percent
             self._show(
                 f"Downloading {self.url}: {percent:3d}% of {self.total / 1e6:.1f} MB"
@@ -384,6 +496,9 @@ class _Progress:
         self._show(f"Downloading {self.url}: {outcome}", end="\n")
 
     def _show(self, line: str, end: str = "") -> None:
+        if not self.live:
+            print(line, end=end, file=sys.stderr, flush=True)
+            return
         # Pad to the previous line's width so no tail of it stays visible.
         print(f"\r{line.ljust(self.width)}", end=end, file=sys.stderr, flush=True)
         self.width = len(line)

@@ -16,18 +16,32 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import backprop as bp
-from .activations import Activation, get_activation, get_output_activation
+from .activations import (
+    ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    Activation,
+    get_activation,
+    get_output_activation,
+)
 from .array import Array
-from .cost import Cost, get_cost
+from .cost import COSTS, Cost, get_cost
+from .diagnosis import divergence_advice, is_stalled, stall_message
 from .forward import feedforward, forward
-from .saving import load_network, save_network
-from .training import EpochRecord, History, TrainingDivergedError, update_parameters
+from .saving import NetworkState, generator_from_state, load_state, save_state
+from .training import (
+    EpochRecord,
+    History,
+    TrainingDivergedError,
+    TrainingStalledWarning,
+    update_parameters,
+)
 from .validation import (
     check_batch,
     check_callback,
@@ -54,13 +68,19 @@ LEARNING_SPEED_SAMPLES = 1000
 class Network:
     """A fully connected feedforward network with ``sizes = [n_1, …, n_L]``.
 
-    ``weights[i]`` is w^{i+2} with shape (n_{i+2}, n_{i+1}) and ``biases[i]`` is
-    b^{i+2} with shape (n_{i+2}, 1): Python counts from 0 and the input layer
-    has no weights, so ``weights[0]`` is the text's w^2.
+    ``weights[i]`` is :math:`w^{i+2}` with shape :math:`(n_{i+2}, n_{i+1})` and
+    ``biases[i]`` is :math:`b^{i+2}` with shape :math:`(n_{i+2}, 1)`: Python
+    counts from 0 and the input layer has no weights, so ``weights[0]`` is the
+    text's :math:`w^2`.
 
-    ``init="standard"`` draws every weight and bias from N(0, 1);
-    ``init="scaled"`` draws weights from N(0, 1/n_in) instead, n_in the
-    number of inputs to the neuron. ``activation`` is the hidden layers' σ and
+    A relu output layer suits regression with targets ≥ 0, not classes: the
+    many 0 targets of one-hot columns push its neurons to z ≤ 0, where
+    σ'(z) = 0 in BP1 and they stop learning. For classes use sigmoid or
+    softmax.
+
+    ``init="standard"`` draws every weight and bias from :math:`N(0, 1)`;
+    ``init="scaled"`` draws weights from :math:`N(0, 1/n_{in})` instead,
+    :math:`n_{in}` the number of inputs to the neuron. ``activation`` is the hidden layers' σ and
     ``output_activation`` the output layer's; both, and ``cost``, take a name
     or an object (:class:`bp4.activations.Activation`, a cost with ``fn`` and
     ``nabla_a``). ``seed`` fixes the initial parameters and the SGD shuffling.
@@ -111,13 +131,60 @@ class Network:
     # -- saving -----------------------------------------------------------------
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`."""
-        save_network(self, path)
+        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`.
+
+        Only the built-in activations and costs can be saved, by name: a
+        saved network is data, never code.
+        """
+        for what, sigma, known in (
+            ("activation", self.activation, ACTIVATIONS),
+            ("output activation", self.output_activation, OUTPUT_ACTIVATIONS),
+        ):
+            if known.get(sigma.name) != sigma:
+                raise ValueError(
+                    f"cannot save a network with the custom {what} {sigma!r}: only "
+                    f"the built-in {what}s {sorted(known)} can be saved (a saved "
+                    f"network is data, never code)"
+                )
+        cost = self.cost_function
+        name = getattr(cost, "name", None)
+        if not (isinstance(name, str) and type(COSTS.get(name)) is type(cost)):
+            raise ValueError(
+                f"cannot save a network with the custom cost {cost!r}: only the "
+                f"built-in costs {sorted(COSTS)} can be saved (a saved network is "
+                f"data, never code)"
+            )
+        state = NetworkState(
+            sizes=list(self.sizes),
+            activation=self.activation.name,
+            output_activation=self.output_activation.name,
+            cost=name,
+            init=self.init,
+            dtype=self.dtype,
+            weights=list(self.weights),
+            biases=list(self.biases),
+            rng_state=dict(self.rng.bit_generator.state),
+        )
+        save_state(state, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Network:
         """Read a network written by :meth:`save`, checking every shape."""
-        return load_network(path, cls)
+        state = load_state(path)
+        try:
+            net = cls(
+                state.sizes,
+                activation=state.activation,
+                output_activation=state.output_activation,
+                cost=state.cost,
+                init=state.init,
+                dtype=state.dtype,
+            )
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{os.fspath(path)}: {error}") from None
+        net.weights, net.biases = state.weights, state.biases
+        net.rng = generator_from_state(state.rng_state)
+        return net
 
     # -- the mathematics, delegated -------------------------------------------
 
@@ -134,21 +201,24 @@ class Network:
         return p.zs, p.activations
 
     def backprop(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
-        """``(nabla_w, nabla_b)``: ∂C/∂w^l and ∂C/∂b^l averaged over the columns of X.
+        """``(nabla_w, nabla_b)``: :math:`∂C/∂w^l`, :math:`∂C/∂b^l` averaged over X's columns.
 
         Y is one target column per sample, shape (n_L, m), or integer labels (m,).
         """
         return self._backprop(*self._check_batch(X, Y))
 
     def learning_speeds(self, X: Any, Y: Any) -> list[float]:
-        """‖∂C/∂b^l‖ for l = 2 … L on the batch (X, Y): how fast each layer learns.
+        """:math:`‖∂C/∂b^l‖` for l = 2 … L on the batch (X, Y): how fast each layer learns.
 
         The text's measure of a layer's "speed of learning" (chapter 5): by
         BP3 it is the size of δ^l averaged over the batch. Returned in the
         order of ``biases``.
         """
-        _, nabla_b = self.backprop(X, Y)
-        return [float(np.linalg.norm(nb)) for nb in nabla_b]
+        # A network whose gradients explode gives inf here, which says so;
+        # NumPy's overflow warning on top of it would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, nabla_b = self.backprop(X, Y)
+            return [float(np.linalg.norm(nb)) for nb in nabla_b]
 
     def cost(self, X: Any, Y: Any) -> float:
         """The cost C over the samples (columns) of X with targets Y."""
@@ -166,7 +236,7 @@ class Network:
     # -- learning ---------------------------------------------------------------
 
     def update(self, X: Any, Y: Any, eta: float) -> None:
-        """One gradient-descent step on the batch: w → w − η ∂C/∂w, b → b − η ∂C/∂b."""
+        """One gradient-descent step on the batch: :math:`w → w − η ∂C/∂w`, :math:`b → b − η ∂C/∂b`."""
         X, Y = self._check_batch(X, Y)
         eta = check_positive(eta, "eta")
         nabla_w, nabla_b = self._backprop(X, Y)
@@ -199,10 +269,11 @@ class Network:
         Each epoch shuffles the samples (with the network's seeded generator),
         cuts them into batches of ``batch_size`` columns (the last may be
         smaller) and, for each, runs the forward pass, the backward pass
-        (BP1–BP4) and the update rule w → w − η ∂C/∂w, b → b − η ∂C/∂b, as
-        :meth:`update` does. With ``lmbda`` = λ > 0 the cost is L2-regularised,
-        C = C_0 + (λ/2n) Σ w² with n the number of training samples, and the
-        update is w → (1 − ηλ/n) w − η ∂C_0/∂w.
+        (BP1–BP4) and the update rule :math:`w → w − η ∂C/∂w`,
+        :math:`b → b − η ∂C/∂b`, as :meth:`update` does. With ``lmbda`` = λ > 0
+        the cost is L2-regularised, :math:`C = C_0 + (λ/2n) Σ_w w^2` with n the
+        number of training samples, and the update is
+        :math:`w → (1 − ηλ/n) w − η ∂C_0/∂w`.
 
         After every epoch it makes an :class:`~bp4.training.EpochRecord`: the
         training cost, and for ``validation=(X_val, y_val)`` and
@@ -252,6 +323,7 @@ class Network:
         weight_decay = 1.0 - eta * lmbda / n
         history = History()
         best: tuple[list[Array], list[Array]] | None = None  # for patience
+        warned = False  # a stalled run is reported once
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
@@ -261,12 +333,15 @@ class Network:
                 monitor_learning_speeds,
             )  # fmt: skip
             if not np.isfinite(record.cost):
-                raise TrainingDivergedError(record, eta, history)
+                advice = divergence_advice(eta, X)
+                raise TrainingDivergedError(record, eta, history, advice)
             history.append(record)
             if verbose:
                 print(record, flush=True)
             if callback is not None:
                 callback(record)
+            if not warned:
+                warned = self._warn_if_stalled(history, X)
             if patience is not None and history.best_epoch is not None:
                 if history.best_epoch == epoch:
                     best = (
@@ -345,6 +420,22 @@ class Network:
             _, nabla_b = self._backprop(X[:, :m], Y[:, :m])
             found["learning_speeds"] = tuple(float(np.linalg.norm(g)) for g in nabla_b)
         return EpochRecord(epoch, cost, time.perf_counter() - start, **found)
+
+    def _warn_if_stalled(self, history: History, X: Array) -> bool:
+        """Warn (once) when the cost stopped moving at chance accuracy; True if so."""
+        last = history[-1]
+        measured = (last.validation_accuracy, last.accuracy, last.training_accuracy)
+        accuracy = next((a for a in measured if a is not None), None)
+        n_classes = self.sizes[-1]
+        if not is_stalled([r.cost for r in history], accuracy, n_classes):
+            return False
+        message = stall_message(
+            self.weights, self.biases, X, self.activation,
+            self.output_activation, accuracy or 0.0, n_classes,
+        )  # fmt: skip
+        # 4: past this method, sgd and its np.errstate wrapper, to the caller.
+        warnings.warn(TrainingStalledWarning(message), stacklevel=4)
+        return True
 
     # -- on arrays already checked ------------------------------------------------
 

@@ -1,103 +1,175 @@
-"""Saving a trained :class:`~bp4.network.Network` to a ``.npz`` file, and loading it.
+"""Saving a network's state to a ``.npz`` file, and loading it: plain data in and out.
 
 The file is plain data, never code: NumPy's ``.npz`` (a zip of ``.npy``
-arrays) holding every weight matrix w^l and bias column b^l under the text's
-names (``w2``, ``b2``, …, ``wL``, ``bL``), the layer widths ``sizes``, the
-names of the activation, cost and initialisation, the dtype, the state of the
-network's random generator and a format version. Loading uses
-``allow_pickle=False``, so a file cannot run anything, and checks every
-shape before it builds a network. Only the built-in activations and costs
-are saved, by name; a custom function cannot be stored as data.
+arrays, stored uncompressed as :func:`numpy.savez` writes them) holding every
+weight matrix w^l and bias column b^l under the text's names (``w2``, ``b2``,
+…, ``wL``, ``bL``), the layer widths ``sizes``, the names of the hidden and
+output activations, the cost and the initialisation, the dtype, the state of
+the network's random generator (JSON) and a format version. This module
+knows nothing of :class:`~bp4.network.Network`: it reads and writes a
+:class:`NetworkState`, and ``Network.save`` / ``Network.load`` convert.
+Names are stored as given; which names are valid is the ``Network``'s to say.
 
-Writing goes to a temporary file in the same directory, flushed to disk,
-then renamed over the target with ``os.replace`` (atomic): a save that is
-interrupted leaves the previous file as it was.
+Loading never runs code, and never allocates arrays larger than the file. It
+checks the member names first; then it reads each array's ``.npy`` header
+before its data: the small metadata arrays (names of bounded length,
+``sizes``) first, then the header of every w^l and b^l, whose dtype and
+shape are checked against ``sizes`` before any weight is read. It reads an
+array only when the zip entry holding it is stored uncompressed inside the
+file and holds exactly the bytes its header declares, so the arrays it
+allocates together are never larger than the file on disk (a compressed
+"zip bomb" is refused unread). Every file that is
+damaged or was not written by bp4 gets one ``ValueError`` naming the file.
+It opens only regular files: a FIFO or a device is refused, never read.
+The reading itself, which trusts nothing in the file, is :mod:`bp4.npz_reader`'s.
+
+Writing goes to a temporary file ``.bp4-<hash of the target's name>-<random>.tmp``
+in the target's directory, flushed to disk, then renamed over the target
+with ``os.replace`` (atomic): a save that is interrupted leaves the previous
+file as it was, and the next save of the same target removes temporary
+files such an interruption left behind. A target that exists must be a
+regular file (a directory, FIFO or device is refused). A symbolic link is
+followed: the file it points to is replaced, and the link stays a link.
+
+Paths are ``str`` or ``os.PathLike`` (``pathlib.Path``); ``bytes`` paths are
+refused, by saving and loading alike.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import re
+import stat
+import sys
 import tempfile
 import zipfile
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .cost import COSTS
+from .npz_reader import (
+    _DAMAGE,
+    MAX_TEXT,
+    _kind,
+    _NpzReader,
+    _open_regular_file,
+    _RefusedError,
+    _short,
+)
 from .validation import check_float_dtype
 
-if TYPE_CHECKING:
-    from .network import Network
-
 FORMAT = "bp4.Network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added output_activation; version 1 files are read too
 
 PathLike = str | os.PathLike
 
-
-def network_arrays(net: Network) -> dict[str, np.ndarray]:
-    """What a saved file holds, as the arrays :func:`save_network` writes."""
-    activation = net.activation
-    if ACTIVATIONS.get(activation.name) != activation:
-        raise ValueError(
-            f"cannot save a network with the custom activation {activation!r}: only "
-            f"the built-in activations {sorted(ACTIVATIONS)} can be saved (a saved "
-            f"network is data, never code)"
-        )
-    cost = net.cost_function
-    name = getattr(cost, "name", None)
-    if not (isinstance(name, str) and type(COSTS.get(name)) is type(cost)):
-        raise ValueError(
-            f"cannot save a network with the custom cost {cost!r}: only the "
-            f"built-in costs {sorted(COSTS)} can be saved (a saved network is "
-            f"data, never code)"
-        )
-    arrays: dict[str, np.ndarray] = {
-        "format": np.array(FORMAT),
-        "format_version": np.array(FORMAT_VERSION),
-        "sizes": np.array(net.sizes, dtype=np.int64),
-        "activation": np.array(activation.name),
-        "cost": np.array(name),
-        "init": np.array(net.init),
-        "dtype": np.array(net.dtype.name),
-        "rng_state": np.array(json.dumps(net.rng.bit_generator.state)),
-    }
-    # weights[i] is the text's w^{i+2}: save it under that name.
-    for l, (w, b) in enumerate(zip(net.weights, net.biases), start=2):
-        _check_parameter(w, f"w{l}", (net.sizes[l - 1], net.sizes[l - 2]), net.dtype)
-        _check_parameter(b, f"b{l}", (net.sizes[l - 1], 1), net.dtype)
-        arrays[f"w{l}"], arrays[f"b{l}"] = w, b
-    return arrays
+# The arrays every file holds besides w^l and b^l, by format version.
+METADATA = {
+    1: ("format", "format_version", "sizes", "activation", "cost", "init")
+    + ("dtype", "rng_state"),
+    2: ("format", "format_version", "sizes", "activation", "output_activation")
+    + ("cost", "init", "dtype", "rng_state"),
+}
+PARAMETER = re.compile(r"[wb]([1-9][0-9]*)")
 
 
-def save_network(net: Network, path: PathLike) -> None:
-    """Write ``net`` to ``path`` (conventionally ``*.npz``) atomically.
+@dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
+class NetworkState:
+    """Everything a saved file holds, as plain data.
+
+    ``weights[i]`` is the text's w^{i+2}, shape (sizes[i+1], sizes[i]);
+    ``biases[i]`` is b^{i+2}, shape (sizes[i+1], 1). ``activation`` names
+    the hidden layers' σ, ``output_activation`` the output layer's;
+    ``rng_state`` is a ``np.random.Generator``'s ``bit_generator.state``.
+    """
+
+    sizes: list[int]
+    activation: str
+    output_activation: str
+    cost: str
+    init: str
+    dtype: np.dtype
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    rng_state: dict
+
+
+# -- the generator's state ------------------------------------------------------------
+
+
+def generator_from_state(state: dict) -> np.random.Generator:
+    """A PCG64 generator set to ``state``; ``ValueError`` if it is not a valid state."""
+    problem = _rng_state_problem(state)
+    if problem:
+        raise ValueError(f"'rng_state' is not a PCG64 generator state: {problem}")
+    generator = np.random.Generator(np.random.PCG64())
+    generator.bit_generator.state = state
+    return generator
+
+
+def _rng_state_problem(state: Any) -> str | None:
+    """What is wrong with ``state`` as numpy's PCG64 ``bit_generator.state``, if anything."""
+    keys = {"bit_generator", "state", "has_uint32", "uinteger"}
+    if not isinstance(state, dict) or set(state) != keys:
+        return f"expected a dict with the keys {sorted(keys)}"
+    if state["bit_generator"] != "PCG64":
+        return f"bit_generator is {_short(state['bit_generator'])}; expected 'PCG64'"
+    inner = state["state"]
+    if not isinstance(inner, dict) or set(inner) != {"state", "inc"}:
+        return "'state' must be a dict with the keys ['inc', 'state']"
+    for key in ("state", "inc"):
+        if not _is_int(inner[key], 2**128):
+            return f"state[{key!r}] must be an integer in [0, 2**128)"
+    if inner["inc"] % 2 == 0:  # PCG64 makes its increment odd
+        return "state['inc'] must be odd"
+    if not _is_int(state["has_uint32"], 2):
+        return "has_uint32 must be 0 or 1"
+    if not _is_int(state["uinteger"], 2**32):
+        return "uinteger must be an integer in [0, 2**32)"
+    return None
+
+
+def _is_int(value: Any, bound: int) -> bool:
+    return type(value) is int and 0 <= value < bound
+
+
+# -- saving ---------------------------------------------------------------------------
+
+
+def save_state(state: NetworkState, path: PathLike) -> None:
+    """Write ``state`` to ``path`` (conventionally ``*.npz``) atomically.
 
     The file name is used as given (NumPy's ``savez`` would append ``.npz``).
     """
-    arrays = network_arrays(net)
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
+    arrays = _arrays_to_save(state)
+    name = _path_name(path)
+    target = os.path.realpath(name)  # through symbolic links to the file itself
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         raise FileNotFoundError(
-            f"cannot save the network to {path}: the directory {directory} does not "
+            f"cannot save the network to {name}: the directory {directory} does not "
             f"exist"
         )
-    mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
+    mode = _existing_mode(name, target)
+    prefix = _temp_prefix(target)
+    _remove_stale_temp_files(directory, prefix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            _lock(f)  # held until the rename: a later save leaves this file alone
             # NumPy's stubs read **arrays as its allow_pickle flag; they are arrays.
             np.savez(f, **arrays)  # type: ignore[arg-type]
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+            os.chmod(tmp, mode)
+            if sys.platform != "win32":
+                os.replace(tmp, target)
+        if sys.platform == "win32":  # which cannot rename a file still open
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -105,139 +177,139 @@ def save_network(net: Network, path: PathLike) -> None:
     _fsync_directory(directory)
 
 
-def load_network(path: PathLike, cls: type[Network] | None = None) -> Network:
-    """Read a network written by :func:`save_network`, checking everything in it."""
-    if cls is None:
-        from .network import Network
-
-        cls = Network
-    path = os.fspath(path)
-    # Opened here rather than by np.load, which leaves the file open when it
-    # is not a valid zip archive.
-    try:
-        with open(path, "rb") as f:
-            # np.load would call any other file "pickled data" and suggest
-            # allow_pickle=True, which a network file never needs.
-            if not f.read(4).startswith(b"PK"):
-                raise ValueError("it is not an .npz (zip) archive")
-            f.seek(0)
-            with np.load(f, allow_pickle=False) as data:
-                arrays = {key: data[key] for key in data.files}
-    except (ValueError, EOFError, zipfile.BadZipFile) as error:
+def _arrays_to_save(state: NetworkState) -> dict[str, np.ndarray]:
+    """The arrays of a version-2 file; checks ``state`` so that it loads again."""
+    sizes = state.sizes
+    if (
+        not isinstance(sizes, (list, tuple))
+        or len(sizes) < 2
+        or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+            for n in sizes
+        )
+    ):
         raise ValueError(
-            f"{path} is not a network saved by bp4: {error}".rstrip(".")
-        ) from None
-    return _network_from_arrays(arrays, path, cls)
-
-
-def _network_from_arrays(
-    arrays: dict[str, np.ndarray], path: str, cls: type[Network]
-) -> Network:
-    def text(key: str) -> str:
-        value = _get(arrays, key, path)
-        if value.dtype.kind != "U" or value.ndim != 0:
+            f"sizes must list at least two positive integer widths, got {sizes!r}"
+        )
+    sizes = [int(n) for n in sizes]
+    names = {
+        key: getattr(state, key)
+        for key in ("activation", "output_activation", "cost", "init")
+    }
+    for key, value in names.items():
+        if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
             raise ValueError(
-                f"{path}: {key!r} must be a string, got an array of dtype "
-                f"{value.dtype} and shape {value.shape}"
+                f"{key} must be a name (a non-empty string) to be saved, got "
+                f"{_short(value)}; a saved network is data, never code"
             )
-        return str(value)
-
-    if text("format") != FORMAT:
-        raise ValueError(f"{path}: 'format' is {text('format')!r}; expected {FORMAT!r}")
-    version = _get(arrays, "format_version", path)
-    if version.shape != () or version.dtype.kind not in "iu":
-        raise ValueError(f"{path}: 'format_version' must be an integer")
-    if int(version) != FORMAT_VERSION:
+    # Native byte order on disk: a '>f8' network saves a file every machine loads.
+    dtype = check_float_dtype(state.dtype).newbyteorder("=")
+    problem = _rng_state_problem(state.rng_state)
+    if problem:
+        raise ValueError(f"rng_state is not a PCG64 generator state: {problem}")
+    L = len(sizes)
+    if len(state.weights) != L - 1 or len(state.biases) != L - 1:
         raise ValueError(
-            f"{path} has format version {int(version)}; this bp4 reads version "
-            f"{FORMAT_VERSION}"
-            + (" (it was saved by a newer bp4)" if version > FORMAT_VERSION else "")
+            f"sizes {sizes} need {L - 1} weight matrices and bias columns, got "
+            f"{len(state.weights)} and {len(state.biases)}"
         )
-    sizes = _get(arrays, "sizes", path)
-    if sizes.ndim != 1 or sizes.dtype.kind not in "iu":
-        raise ValueError(
-            f"{path}: 'sizes' must be a 1-D array of integers, got dtype "
-            f"{sizes.dtype} and shape {sizes.shape}"
-        )
-    dtype_name = text("dtype")
-    try:
-        dtype = check_float_dtype(dtype_name)
-    except TypeError:
-        raise ValueError(
-            f"{path}: 'dtype' is {dtype_name!r}; expected a floating-point type"
-        ) from None
-    n = [int(k) for k in sizes]
-    weights, biases = [], []
-    if len(n) >= 2 and min(n) >= 1:  # else the Network below says what is wrong
-        # Every shape is checked against sizes before the Network is built, so
-        # a damaged sizes array cannot make it allocate absurd weight matrices.
-        for l in range(2, len(n) + 1):
-            w, b = _get(arrays, f"w{l}", path), _get(arrays, f"b{l}", path)
-            _check_parameter(w, f"w{l}", (n[l - 1], n[l - 2]), dtype, path)
-            _check_parameter(b, f"b{l}", (n[l - 1], 1), dtype, path)
-            weights.append(w)
-            biases.append(b)
-        expected = {"format", "format_version", "sizes", "activation", "cost"}
-        expected |= {"init", "dtype", "rng_state"}
-        expected |= {f"{kind}{l}" for l in range(2, len(n) + 1) for kind in "wb"}
-        unexpected = sorted(set(arrays) - expected)
-        if unexpected:
-            raise ValueError(
-                f"{path} has arrays {unexpected} that a network of sizes {n} "
-                f"does not have"
-            )
-    try:
-        net = cls(
-            n,
-            activation=text("activation"),
-            cost=text("cost"),
-            init=text("init"),
-            dtype=dtype,
-        )
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{path}: {error}") from None
-    net.weights, net.biases = weights, biases
-    try:
-        net.rng.bit_generator.state = json.loads(text("rng_state"))
-    except (ValueError, TypeError, KeyError) as error:
-        raise ValueError(
-            f"{path}: 'rng_state' is not a generator state: {error}"
-        ) from None
-    return net
+    arrays: dict[str, np.ndarray] = {
+        "format": np.array(FORMAT),
+        "format_version": np.array(FORMAT_VERSION),
+        "sizes": np.array(sizes, dtype=np.int64),
+        **{key: np.array(value) for key, value in names.items()},
+        "dtype": np.array(dtype.name),
+        "rng_state": np.array(json.dumps(state.rng_state)),
+    }
+    # weights[i] is the text's w^{i+2}: save it under that name.
+    for l, (w, b) in enumerate(zip(state.weights, state.biases), start=2):
+        arrays[f"w{l}"] = _checked(w, f"w{l}", (sizes[l - 1], sizes[l - 2]), dtype)
+        arrays[f"b{l}"] = _checked(b, f"b{l}", (sizes[l - 1], 1), dtype)
+    return arrays
 
 
-def _get(arrays: dict[str, np.ndarray], key: str, path: str) -> np.ndarray:
-    if key not in arrays:
-        raise ValueError(
-            f"{path} has no {key!r} array, which a network saved by bp4 has "
-            f"(it has {sorted(arrays)})"
-        )
-    return arrays[key]
-
-
-def _check_parameter(
+def _checked(
     value: Any,
     key: str,
-    shape: tuple[int, int],
+    shape: tuple[int, ...],
     dtype: np.dtype,
-    path: str | None = None,
-) -> None:
+    path: str = "",
+    error: type[ValueError] = ValueError,
+) -> np.ndarray:
+    """``value`` in native byte order, once its shape, dtype and values are right."""
     where = f"{path}: " if path else ""
     if not isinstance(value, np.ndarray) or value.shape != shape:
         got = value.shape if isinstance(value, np.ndarray) else type(value).__name__
-        raise ValueError(f"{where}{key} has shape {got}; expected {shape}")
-    if value.dtype != dtype:
-        raise ValueError(f"{where}{key} has dtype {value.dtype}; expected {dtype}")
-    if not np.all(np.isfinite(value)):
-        raise ValueError(f"{where}{key} contains NaN or infinite values")
+        raise error(f"{where}{key} has shape {got}; expected {shape}")
+    if value.dtype.newbyteorder("=") != dtype:
+        raise error(f"{where}{key} has dtype {value.dtype}; expected {dtype}")
+    # min and max propagate NaN and reach ±inf without a temporary array.
+    if value.size and not (np.isfinite(value.min()) and np.isfinite(value.max())):
+        raise error(f"{where}{key} contains NaN or infinite values")
+    return value.astype(dtype, copy=False)
 
 
-def _file_mode(path: str) -> int:
-    """The target's current permissions, or read-write for the owner, read for others."""
+def _existing_mode(name: str, target: str) -> int:
+    """The permissions of the file being replaced; refuses what is not a regular file."""
     try:
-        return os.stat(path).st_mode & 0o777
+        info = os.stat(target)
+    except FileNotFoundError:
+        return 0o644  # read-write for the owner, read for others
+    if not stat.S_ISREG(info.st_mode):
+        link = f" (a symbolic link to {target})" if os.path.islink(name) else ""
+        raise ValueError(
+            f"cannot save the network to {name}{link}: it is {_kind(info.st_mode)}, "
+            f"not a regular file"
+        )
+    return info.st_mode & 0o777
+
+
+def _temp_prefix(target: str) -> str:
+    # Short whatever the target's length (a name may have up to 255 bytes),
+    # and the same for every save of one target, so stale ones can be found.
+    digest = hashlib.sha256(os.path.basename(target).encode(errors="surrogateescape"))
+    return f".bp4-{digest.hexdigest()[:16]}-"
+
+
+def _remove_stale_temp_files(directory: str, prefix: str) -> None:
+    """Delete what saves of this target killed mid-write left (their locks are gone)."""
+    try:
+        names = os.listdir(directory)
     except OSError:
-        return 0o644
+        return
+    for entry in names:
+        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+            continue
+        stale = os.path.join(directory, entry)
+        with contextlib.suppress(OSError):
+            # Not following links, not blocking on a FIFO: only our own files.
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(stale, flags | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as f:
+                if stat.S_ISREG(os.fstat(fd).st_mode) and _try_lock(f):
+                    os.unlink(stale)  # no save holds it: one was killed mid-write
+
+
+if sys.platform == "win32":  # an open file cannot be deleted there: no locks needed
+
+    def _lock(f: IO[bytes]) -> None:
+        pass
+
+    def _try_lock(f: IO[bytes]) -> bool:
+        return True
+
+else:
+    import fcntl
+
+    def _lock(f: IO[bytes]) -> None:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+
+    def _try_lock(f: IO[bytes]) -> bool:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
 
 def _fsync_directory(directory: str) -> None:
@@ -252,3 +324,138 @@ def _fsync_directory(directory: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# -- loading --------------------------------------------------------------------------
+
+
+def load_state(path: PathLike) -> NetworkState:
+    """Read a state written by :func:`save_state`, checking everything in it."""
+    name = _path_name(path)
+    with _open_regular_file(name) as f:
+        if not f.read(4).startswith(b"PK"):
+            raise ValueError(
+                f"{name} is not a network saved by bp4: it is not an .npz (zip) archive"
+            )
+        size = os.fstat(f.fileno()).st_size
+        try:
+            with zipfile.ZipFile(f) as archive, contextlib.ExitStack() as open_files:
+                return _Reader(archive, name, size, open_files).state()
+        except _RefusedError as refusal:  # a check of ours: its message says it all
+            raise ValueError(str(refusal)) from None
+        except _DAMAGE as error:  # what the zip and .npy readers raise
+            raise ValueError(
+                f"{name} is not a network saved by bp4: {_short(error)}".rstrip(".")
+            ) from None
+
+
+class _Reader(_NpzReader):
+    """Reads a saved network: the arrays the format has, each checked against ``sizes``."""
+
+    def is_member_name(self, key: str) -> bool:
+        return key in METADATA[FORMAT_VERSION] or bool(PARAMETER.fullmatch(key))
+
+    def state(self) -> NetworkState:
+        found = self.text("format")
+        if found != FORMAT:
+            raise _RefusedError(
+                f"{self.path} is not a network saved by bp4: 'format' is "
+                f"{_short(found)}; expected {FORMAT!r}"
+            )
+        version = int(self.integers("format_version", ())[()])
+        if version not in METADATA:
+            newer = " (it was saved by a newer bp4)" if version > FORMAT_VERSION else ""
+            raise _RefusedError(
+                f"{self.path} has format version {version}; this bp4 reads versions "
+                f"1 to {FORMAT_VERSION}{newer}"
+            )
+        sizes = self.sizes()
+        self.check_member_names(METADATA[version], sizes)
+        dtype = self.dtype()
+        activation = self.text("activation")
+        # Version 1 networks used one σ for every layer.
+        output = self.text("output_activation") if version >= 2 else activation
+        cost, init = self.text("cost"), self.text("init")
+        rng_state = self.rng_state()
+        shapes = {}
+        for l in range(2, len(sizes) + 1):
+            shapes[f"w{l}"] = (sizes[l - 1], sizes[l - 2])
+            shapes[f"b{l}"] = (sizes[l - 1], 1)
+        for key, shape in shapes.items():  # every header before any data
+            self.check_header(key, shape, dtype)
+        parameters = {
+            key: _checked(self.read(key), key, shape, dtype, self.path, _RefusedError)
+            for key, shape in shapes.items()
+        }
+        L = len(sizes)
+        return NetworkState(
+            sizes=sizes,
+            activation=activation,
+            output_activation=output,
+            cost=cost,
+            init=init,
+            dtype=dtype,
+            weights=[parameters[f"w{l}"] for l in range(2, L + 1)],
+            biases=[parameters[f"b{l}"] for l in range(2, L + 1)],
+            rng_state=rng_state,
+        )
+
+    def check_member_names(self, metadata: tuple[str, ...], sizes: list[int]) -> None:
+        L = len(sizes)
+        expected = set(metadata) | {f"{k}{l}" for l in range(2, L + 1) for k in "wb"}
+        missing = sorted(expected - set(self.members))
+        if missing:
+            raise _RefusedError(
+                f"{self.path} has no {missing[0]!r} array, which a network saved by "
+                f"bp4 has (it has {sorted(self.members)})"
+            )
+        unexpected = sorted(set(self.members) - expected)
+        if unexpected:
+            raise _RefusedError(
+                f"{self.path} has arrays {unexpected} that a network of sizes "
+                f"{sizes} does not have"
+            )
+
+    def sizes(self) -> list[int]:
+        sizes = [int(n) for n in self.integers("sizes", None)]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise _RefusedError(
+                f"{self.path}: 'sizes' must list at least two layers of positive "
+                f"integer widths; got {sizes}"
+            )
+        return sizes
+
+    def dtype(self) -> np.dtype:
+        name = self.text("dtype")
+        try:
+            return check_float_dtype(name).newbyteorder("=")
+        except TypeError:
+            raise _RefusedError(
+                f"{self.path}: 'dtype' is {_short(name)}; expected a floating-point type"
+            ) from None
+
+    def rng_state(self) -> dict:
+        text = self.text("rng_state")
+        try:
+            state = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            raise _RefusedError(
+                f"{self.path}: 'rng_state' is not a generator state: {_short(error)}"
+            ) from None
+        problem = _rng_state_problem(state)
+        if problem:
+            raise _RefusedError(
+                f"{self.path}: 'rng_state' is not a generator state: {problem}"
+            )
+        return state
+
+
+def _path_name(path: Any) -> str:
+    """``path`` as a str; ``bytes`` and other types are refused."""
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(name, str):
+        raise TypeError(
+            f"path must be a file name (str or os.PathLike, such as pathlib.Path), "
+            f"got {_short(path)}"
+        )
+    return name

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .array import Array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def update_parameters(
@@ -24,10 +28,11 @@ def update_parameters(
     step_w: Sequence[Array] | None = None,
     step_b: Sequence[Array] | None = None,
 ) -> None:
-    """The update rule: w^l → w^l − η ∂C/∂w^l and b^l → b^l − η ∂C/∂b^l, in place.
+    """The update rule :math:`w^l → w^l − η ∂C/∂w^l`, :math:`b^l → b^l − η ∂C/∂b^l`, in place.
 
-    With L2 regularisation ``weight_decay`` is 1 − ηλ/n, and the rule is the
-    text's w^l → (1 − ηλ/n) w^l − η ∂C_0/∂w^l (biases are not decayed).
+    With L2 regularisation ``weight_decay`` is :math:`1 − ηλ/n`, and the rule
+    is the text's :math:`w^l → (1 − ηλ/n) w^l − η ∂C_0/∂w^l` (biases are not
+    decayed).
     ``step_w`` and ``step_b``, if given, are scratch arrays the shapes of the
     parameters for η ∂C/∂w and η ∂C/∂b, so that ``nabla_w`` and ``nabla_b``
     keep holding the gradients.
@@ -150,11 +155,37 @@ class History(list):
             return "History([])"
         lines = [f"History of {len(self)} epoch{'s' * (len(self) != 1)}:"]
         lines += [f"  {record}" for record in self]
-        if self.best_epoch is not None:
-            lines.append(f"  best validation accuracy at epoch {self.best_epoch}")
-        if self.stopped_early:
-            lines.append("  stopped early (patience)")
+        lines += [f"  {note}" for note in self._notes()]
         return "\n".join(lines)
+
+    def _notes(self) -> list[str]:
+        notes = []
+        if self.best_epoch is not None:
+            notes.append(f"best validation accuracy at epoch {self.best_epoch}")
+        if self.stopped_early:
+            notes.append("stopped early (patience)")
+        return notes
+
+    def _repr_html_(self) -> str:
+        """A table, one row per epoch, of the quantities that were measured."""
+        from .display import history_html
+
+        caption = "; ".join(
+            [f"History of {len(self)} epoch{'s' * (len(self) != 1)}", *self._notes()]
+        )
+        return history_html(self, caption)
+
+    def plot(self) -> Figure:
+        """Cost and accuracy curves, epoch by epoch; returns the matplotlib Figure.
+
+        The left axes show the training cost (and the validation cost, if
+        measured), the right axes every accuracy measured, in percent; with no
+        accuracy there is only the left. Needs matplotlib
+        (``pip install "bp4[plot]"``).
+        """
+        from .display import plot_history
+
+        return plot_history(self)
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -164,11 +195,21 @@ class TrainingDivergedError(FloatingPointError):
     epochs before it, which were fine.
     """
 
-    def __init__(self, record: EpochRecord, eta: float, history: list[EpochRecord]):
+    def __init__(
+        self,
+        record: EpochRecord,
+        eta: float,
+        history: list[EpochRecord],
+        advice: str | None = None,
+    ):
         self.record = record
         self.history = history
+        advice = advice or f"try a smaller learning rate, such as eta = {eta / 10:g}"
         super().__init__(
             f"training diverged at epoch {record.epoch}: the cost C became "
-            f"{record.cost} with eta = {eta:g}; try a smaller learning rate, "
-            f"such as eta = {eta / 10:g}"
+            f"{record.cost} with eta = {eta:g}; {advice}"
         )
+
+
+class TrainingStalledWarning(UserWarning):
+    """:meth:`bp4.Network.sgd` sees a cost that stopped moving at chance accuracy."""

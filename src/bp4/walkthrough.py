@@ -4,8 +4,10 @@
 network and keeps every quantity the text names: x and y, each z^l and a^l,
 the cost C and ∇_a C, each δ^l, ∂C/∂b^l and ∂C/∂w^l, and finite-difference
 estimates of a few partial derivatives to set beside the backpropagated ones.
-:func:`format_walkthrough` prints them in the order the algorithm computes
-them, each under its equation label. ``python -m bp4 explain`` does both.
+:func:`format_walkthrough` (in :mod:`bp4.layout`) prints them in the order
+the algorithm computes them, each under its equation label, and
+:mod:`bp4.typeset` typesets them for notebooks. ``python -m bp4 explain``
+computes and prints.
 
 Layers are numbered as in the text, l = 1 (the input) … L; Python lists count
 from 0, so ``weights[0]`` is w^2 and ``deltas[0]`` is δ^2. The accessors
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,11 +27,15 @@ from .array import Array
 from .backprop import backward
 from .cost import Cost
 from .forward import forward
+from .layout import MAX_PRINTED_WIDTH, describe_network, format_walkthrough
 from .network import Network
+from .typeset import walkthrough_markdown
 from .validation import check_inputs, check_positive, check_targets
 
-# Every matrix is printed in full; wider layers would not fit on a screen.
-MAX_PRINTED_WIDTH = 10
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["FiniteDifference", "Walkthrough", "explain", "format_walkthrough"]
 
 
 @dataclass(frozen=True)
@@ -54,12 +61,17 @@ class FiniteDifference:
         return f"∂C/∂{self.parameter}^{self.layer}_{sub}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Walkthrough:
     """Every quantity of one backpropagation step on one sample (one column).
 
     Lists hold one entry per layer in Python's order: ``zs[0]``, ``deltas[0]``,
     ``nabla_w[0]`` belong to layer l = 2, ``activations[0]`` is a^1 = x.
+
+    ``print(walk)`` shows the whole walk-through as text
+    (:func:`format_walkthrough`); a notebook shows it typeset, each step's
+    matrices under its equation; ``walk.plot()`` draws the network coloured
+    by δ^l_j and ∂C/∂w^l_{jk}.
     """
 
     sizes: list[int]
@@ -73,7 +85,7 @@ class Walkthrough:
     y: Array  # (n_L, 1)
     zs: list[Array]  # z^l = w^l a^{l-1} + b^l
     activations: list[Array]  # a^l = σ(z^l); activations[0] = x
-    sigma_primes: list[Array]  # σ'(z^l), kept for BP1 and BP2
+    sigma_primes: list[Array]  # σ'(z^l) for BP1 and BP2; NaN at L for softmax
     C: float  # the cost of this sample
     nabla_a: Array  # ∇_a C
     deltas: list[Array]  # δ^l: BP1 for l = L, BP2 below it
@@ -123,6 +135,37 @@ class Walkthrough:
     def weight_gradient(self, l: int) -> Array:
         """∂C/∂w^l, l = 2 … L."""
         return self.nabla_w[self._index(l, 2)]
+
+    def __repr__(self) -> str:
+        return f"<Walkthrough: {describe_network(self)}, C = {self.C:.4g}>"
+
+    def __str__(self) -> str:
+        """The walk-through as text, or the short form if a layer is too wide to print."""
+        if any(n > MAX_PRINTED_WIDTH for n in self.sizes):
+            return (
+                f"{self!r} (layers wider than {MAX_PRINTED_WIDTH} neurons are not "
+                "printed in full)"
+            )
+        return format_walkthrough(self)
+
+    def _repr_markdown_(self) -> str | None:
+        """Each step's matrices under its equation, as Markdown with LaTeX.
+
+        None for layers too wide to print, so that notebooks show the repr.
+        """
+        if any(n > MAX_PRINTED_WIDTH for n in self.sizes):
+            return None
+        return walkthrough_markdown(self)
+
+    def plot(self, ax: Any = None) -> Figure:
+        """The network, each neuron coloured by δ^l_j and each connection by ∂C/∂w^l_{jk}.
+
+        Needs matplotlib (``pip install "bp4[plot]"``). Draws into ``ax`` if
+        given, else into a new figure; returns the figure.
+        """
+        from .display import plot_walkthrough
+
+        return plot_walkthrough(self, ax)
 
 
 def explain(
@@ -175,6 +218,10 @@ def explain(
         p.sigma_primes,
         p.deltas,
     )
+    if not net.output_activation.elementwise:
+        # Softmax has no σ'(z^L) vector (its Jacobian is not diagonal), and the
+        # forward pass leaves that buffer unwritten: NaN says "does not exist".
+        sigma_primes = [*sigma_primes[:-1], np.full_like(zs[-1], np.nan)]
     nabla_a = C_fn.nabla_a(activations[-1], y)
 
     checks = [
@@ -247,213 +294,3 @@ def _central_difference(
     c_minus = net.cost(x, y)
     theta[index] = saved
     return (c_plus - c_minus) / (2 * eps)
-
-
-# -- printing -----------------------------------------------------------------
-
-COST_FORMULAS = {
-    "quadratic": ("C = ½ ‖y − a^L‖²", "∇_a C = a^L − y"),
-    "cross-entropy": (
-        "C = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]",
-        "∇_a C = (a^L − y) / (a^L (1 − a^L))",
-    ),
-}
-
-
-def _number(v: float) -> str:
-    """4 significant digits, trailing zeros kept so that columns line up."""
-    return f"{v:#.4g}"
-
-
-def _align(cells: list[str]) -> list[str]:
-    """Pad the strings so that their decimal points fall in one column."""
-    parts = [_split_point(c) for c in cells]
-    left = max(len(p[0]) for p in parts)
-    right = max(len(p[1]) for p in parts)
-    return [p[0].rjust(left) + p[1].ljust(right) for p in parts]
-
-
-def _split_point(cell: str) -> tuple[str, str]:
-    for mark in ".e":
-        i = cell.find(mark)
-        if i >= 0:
-            return cell[:i], cell[i:]
-    return cell, ""
-
-
-@dataclass
-class _Block:
-    """A labelled matrix: a label line above its rows."""
-
-    label: str
-    rows: list[str]
-
-    @property
-    def width(self) -> int:
-        return max(len(self.label), *(len(r) for r in self.rows))
-
-
-def _matrix(name: str, M: Array) -> _Block:
-    """``name (3×2)`` above the rows of M, each column aligned on its decimal point."""
-    columns = [_align([_number(v) for v in M[:, k]]) for k in range(M.shape[1])]
-    rows = [
-        "[ " + "  ".join(col[j] for col in columns) + " ]" for j in range(M.shape[0])
-    ]
-    return _Block(f"{name} ({M.shape[0]}×{M.shape[1]})", rows)
-
-
-def _equation(*parts: _Block | str, indent: str = "    ") -> list[str]:
-    """Blocks side by side, operators between them on the middle row."""
-    height = max(len(p.rows) for p in parts if isinstance(p, _Block))
-    middle = (height - 1) // 2
-    columns: list[list[str]] = []
-    for previous, part in zip((None, *parts), parts):
-        if isinstance(previous, _Block) and isinstance(part, _Block):
-            columns.append([""] * (height + 1))  # a wider gap between unrelated blocks
-        if isinstance(part, str):
-            column = [""] * (height + 1)
-            column[middle + 1] = part
-            width = len(part)
-        else:
-            top = (height - len(part.rows)) // 2
-            column = [part.label] + [""] * height
-            column[1 + top : 1 + top + len(part.rows)] = part.rows
-            width = part.width
-        columns.append([cell.ljust(width) for cell in column])
-    return [
-        (indent + "  ".join(col[r] for col in columns)).rstrip()
-        for r in range(height + 1)
-    ]
-
-
-def format_walkthrough(walk: Walkthrough) -> str:
-    """The walk-through as text: every quantity, in order, under its equation label."""
-    too_wide = [n for n in walk.sizes if n > MAX_PRINTED_WIDTH]
-    if too_wide:
-        raise ValueError(
-            f"sizes must be at most {MAX_PRINTED_WIDTH} neurons a layer to print every "
-            f"matrix, got {walk.sizes}; try sizes such as [2, 3, 2]"
-        )
-    L = walk.num_layers
-    cost_name = getattr(walk.cost, "name", repr(walk.cost))
-    c_formula, nabla_formula = COST_FORMULAS.get(cost_name, ("C", "∇_a C"))
-    sigmas = f"σ = {walk.activation.name}"
-    if walk.output_activation.name != walk.activation.name:
-        sigmas += f" (hidden), {walk.output_activation.name} (output)"
-    out: list[str] = [
-        f"Backpropagation step by step: sizes {walk.sizes}, {sigmas}, "
-        f"{cost_name} cost, seed {walk.seed}.",
-        "One sample x with target y. Layers are numbered as in the text,",
-        f"l = 1 (input) … L = {L}; Python counts from 0, so weights[0] is w^2.",
-        "· is the matrix product, ⊙ the Hadamard (element-by-element) product;",
-        "numbers are rounded to 4 significant digits.",
-        "",
-        "1. Input: a^1 = x",
-    ]
-    out += _equation(_matrix("x = a^1", walk.x), _matrix("y", walk.y))
-
-    out += ["", "2. Feedforward, l = 2 … L: z^l = w^l a^{l-1} + b^l and a^l = σ(z^l)"]
-    for l in range(2, L + 1):
-        out.append(f"  l = {l}")
-        out += _equation(
-            _matrix(f"w^{l}", walk.w(l)),
-            "·",
-            _matrix(f"a^{l - 1}", walk.a(l - 1)),
-            "+",
-            _matrix(f"b^{l}", walk.b(l)),
-            "=",
-            _matrix(f"z^{l}", walk.z(l)),
-        )
-        out += _equation(
-            _matrix(f"a^{l} = σ(z^{l})", walk.a(l)),
-            _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
-        )
-
-    out += [
-        "",
-        f"3. Cost: {c_formula} = {_number(walk.C)}",
-        f"   and its gradient with respect to the output, {nabla_formula}",
-    ]
-    out += _equation(
-        _matrix(f"a^{L}", walk.a(L)),
-        _matrix("y", walk.y),
-        _matrix("∇_a C", walk.nabla_a),
-    )
-
-    out += ["", f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
-    out += _equation(
-        _matrix("∇_a C", walk.nabla_a),
-        "⊙",
-        _matrix(f"σ'(z^{L})", walk.sigma_primes[-1]),
-        "=",
-        _matrix(f"δ^{L}", walk.delta(L)),
-    )
-    out.append(f"  element by element, δ^{L}_j = ∂C/∂a^{L}_j σ'(z^{L}_j):")
-    nabla = _align([_number(v) for v in walk.nabla_a[:, 0]])
-    prime = _align([_number(v) for v in walk.sigma_primes[-1][:, 0]])
-    delta = _align([_number(v) for v in walk.delta(L)[:, 0]])
-    for j in range(walk.sizes[-1]):
-        out.append(f"    δ^{L}_{j + 1} = {nabla[j]} × {prime[j]} = {delta[j]}".rstrip())
-
-    out += [
-        "",
-        "5. Backpropagate the error (BP2), l = L−1 … 2: "
-        "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
-    ]
-    if L == 2:
-        out.append("  (no hidden layers: δ^2 is the output error, BP2 is not needed)")
-    for l in range(L - 1, 1, -1):
-        back = walk.w(l + 1).T @ walk.delta(l + 1)
-        out.append(f"  l = {l}")
-        out += _equation(
-            _matrix(f"(w^{l + 1})^T", walk.w(l + 1).T),
-            "·",
-            _matrix(f"δ^{l + 1}", walk.delta(l + 1)),
-            "=",
-            _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
-        )
-        out += _equation(
-            _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
-            "⊙",
-            _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
-            "=",
-            _matrix(f"δ^{l}", walk.delta(l)),
-        )
-
-    out += ["", "6. Gradient for the biases (BP3): ∂C/∂b^l = δ^l"]
-    out += _equation(
-        *(_matrix(f"∂C/∂b^{l}", walk.bias_gradient(l)) for l in range(2, L + 1))
-    )
-
-    out += [
-        "",
-        "7. Gradient for the weights (BP4): ∂C/∂w^l = δ^l (a^{l-1})^T, the outer product",
-        "   of δ^l and a^{l-1}: ∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j",
-    ]
-    for l in range(2, L + 1):
-        out.append(f"  l = {l}")
-        out += _equation(
-            _matrix(f"δ^{l}", walk.delta(l)),
-            "·",
-            _matrix(f"(a^{l - 1})^T", walk.a(l - 1).T),
-            "=",
-            _matrix(f"∂C/∂w^{l}", walk.weight_gradient(l)),
-        )
-
-    out += [
-        "",
-        "8. Check: backpropagation beside finite differences,",
-        f"   ∂C/∂θ ≈ (C(θ + ε) − C(θ − ε)) / 2ε with ε = {walk.eps:g}",
-        "  (subscripts count from 1 as in the text: w^2_{11} is weights[0][0, 0])",
-    ]
-    rows = [
-        ["partial derivative", *(c.label for c in walk.checks)],
-        ["backprop", *_align([f"{c.backprop:.10g}" for c in walk.checks])],
-        ["finite difference", *_align([f"{c.estimate:.10g}" for c in walk.checks])],
-        ["difference", *(f"{abs(c.backprop - c.estimate):.1e}" for c in walk.checks)],
-    ]
-    widths = [max(map(len, column)) for column in rows]
-    for r in range(len(walk.checks) + 1):
-        cells = [column[r].ljust(w) for column, w in zip(rows, widths)]
-        out.append(("    " + "  ".join(cells)).rstrip())
-    return "\n".join(out)

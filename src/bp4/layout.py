@@ -1,0 +1,311 @@
+"""The walk-through as text: each step of the algorithm under its equation label.
+
+:func:`format_walkthrough` lays out a :class:`~bp4.walkthrough.Walkthrough`
+that :func:`~bp4.walkthrough.explain` computed; it computes nothing itself.
+Each step of the algorithm has one function returning its lines: the input,
+the feedforward, the cost, BP1, BP2, BP3, BP4 and the finite-difference check.
+Matrices are printed in full, each column aligned on its decimal point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .array import Array
+
+if TYPE_CHECKING:
+    from .walkthrough import Walkthrough
+
+# Every matrix is printed in full; wider layers would not fit on a screen.
+MAX_PRINTED_WIDTH = 10
+
+COST_FORMULAS = {
+    "quadratic": ("C = ½ ‖y − a^L‖²", "∇_a C = a^L − y"),
+    "cross-entropy": (
+        "C = −Σ_j [y_j ln a^L_j + (1 − y_j) ln(1 − a^L_j)]",
+        "∇_a C = (a^L − y) / (a^L (1 − a^L))",
+    ),
+    "log-likelihood": ("C = −Σ_j y_j ln a^L_j", "∇_a C = −y / a^L"),
+}
+
+
+def check_printable(walk: Walkthrough) -> None:
+    """Raise ValueError if a layer is wider than :data:`MAX_PRINTED_WIDTH` neurons."""
+    if any(n > MAX_PRINTED_WIDTH for n in walk.sizes):
+        raise ValueError(
+            f"sizes must be at most {MAX_PRINTED_WIDTH} neurons a layer to print every "
+            f"matrix, got {walk.sizes}; try sizes such as [2, 3, 2]"
+        )
+
+
+def format_walkthrough(walk: Walkthrough) -> str:
+    """The walk-through as text: every quantity, in order, under its equation label."""
+    check_printable(walk)
+    steps = [
+        introduction,
+        input_step,
+        feedforward_step,
+        cost_step,
+        output_error_step,
+        hidden_error_step,
+        bias_gradient_step,
+        weight_gradient_step,
+        check_step,
+    ]
+    lines: list[str] = []
+    for step in steps:
+        if lines:
+            lines.append("")
+        lines += step(walk)
+    return "\n".join(lines)
+
+
+def describe_network(walk: Walkthrough) -> str:
+    """``sizes [2, 3, 2], σ = sigmoid, quadratic cost, seed 0``."""
+    sigmas = f"σ = {walk.activation.name}"
+    if walk.output_activation.name != walk.activation.name:
+        sigmas += f" (hidden), {walk.output_activation.name} (output)"
+    return f"sizes {walk.sizes}, {sigmas}, {walk.cost.name} cost, seed {walk.seed}"
+
+
+def introduction(walk: Walkthrough) -> list[str]:
+    return [
+        f"Backpropagation step by step: {describe_network(walk)}.",
+        "One sample x with target y. Layers are numbered as in the text,",
+        f"l = 1 (input) … L = {walk.num_layers}; Python counts from 0, "
+        "so weights[0] is w^2.",
+        "· is the matrix product, ⊙ the Hadamard (element-by-element) product;",
+        "numbers are rounded to 4 significant digits.",
+    ]
+
+
+def input_step(walk: Walkthrough) -> list[str]:
+    """1. Input: a^1 = x."""
+    return ["1. Input: a^1 = x"] + _equation(
+        _matrix("x = a^1", walk.x), _matrix("y", walk.y)
+    )
+
+
+def feedforward_step(walk: Walkthrough) -> list[str]:
+    """2. z^l = w^l a^{l-1} + b^l and a^l = σ(z^l) for l = 2 … L."""
+    out = ["2. Feedforward, l = 2 … L: z^l = w^l a^{l-1} + b^l and a^l = σ(z^l)"]
+    for l in range(2, walk.num_layers + 1):
+        out.append(f"  l = {l}")
+        out += _equation(
+            _matrix(f"w^{l}", walk.w(l)),
+            "·",
+            _matrix(f"a^{l - 1}", walk.a(l - 1)),
+            "+",
+            _matrix(f"b^{l}", walk.b(l)),
+            "=",
+            _matrix(f"z^{l}", walk.z(l)),
+        )
+        if l == walk.num_layers and not walk.output_activation.elementwise:
+            name = walk.output_activation.name
+            out += _equation(_matrix(f"a^{l} = {name}(z^{l})", walk.a(l)))
+            continue
+        out += _equation(
+            _matrix(f"a^{l} = σ(z^{l})", walk.a(l)),
+            _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
+        )
+    return out
+
+
+def cost_step(walk: Walkthrough) -> list[str]:
+    """3. The cost C of the sample and its gradient ∇_a C."""
+    L = walk.num_layers
+    c_formula, nabla_formula = COST_FORMULAS.get(walk.cost.name, ("C", "∇_a C"))
+    return [
+        f"3. Cost: {c_formula} = {_number(walk.C)}",
+        f"   and its gradient with respect to the output, {nabla_formula}",
+    ] + _equation(
+        _matrix(f"a^{L}", walk.a(L)),
+        _matrix("y", walk.y),
+        _matrix("∇_a C", walk.nabla_a),
+    )
+
+
+def output_error_step(walk: Walkthrough) -> list[str]:
+    """4. BP1, as matrices and element by element."""
+    L = walk.num_layers
+    if not walk.output_activation.elementwise:
+        return softmax_output_error_step(walk)
+    out = [f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
+    out += _equation(
+        _matrix("∇_a C", walk.nabla_a),
+        "⊙",
+        _matrix(f"σ'(z^{L})", walk.sigma_primes[-1]),
+        "=",
+        _matrix(f"δ^{L}", walk.delta(L)),
+    )
+    out.append(f"  element by element, δ^{L}_j = ∂C/∂a^{L}_j σ'(z^{L}_j):")
+    nabla = _align([_number(v) for v in walk.nabla_a[:, 0]])
+    prime = _align([_number(v) for v in walk.sigma_primes[-1][:, 0]])
+    delta = _align([_number(v) for v in walk.delta(L)[:, 0]])
+    for j in range(walk.sizes[-1]):
+        out.append(f"    δ^{L}_{j + 1} = {nabla[j]} × {prime[j]} = {delta[j]}".rstrip())
+    return out
+
+
+def softmax_output_error_step(walk: Walkthrough) -> list[str]:
+    """4. BP1 in its general form, for a softmax output layer."""
+    L = walk.num_layers
+    a, nabla = walk.a(L), walk.nabla_a
+    dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
+    return [
+        f"4. Output error (BP1, general form for softmax), L = {L}:",
+        "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
+        f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
+    ] + _equation(
+        _matrix(f"a^{L}", a),
+        "⊙",
+        _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),
+        "=",
+        _matrix(f"δ^{L}", walk.delta(L)),
+    )
+
+
+def hidden_error_step(walk: Walkthrough) -> list[str]:
+    """5. BP2 for l = L−1 … 2: the product (w^{l+1})^T δ^{l+1}, then ⊙ σ'(z^l)."""
+    out = [
+        "5. Backpropagate the error (BP2), l = L−1 … 2: "
+        "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)"
+    ]
+    if walk.num_layers == 2:
+        out.append("  (no hidden layers: δ^2 is the output error, BP2 is not needed)")
+    for l in range(walk.num_layers - 1, 1, -1):
+        back = walk.w(l + 1).T @ walk.delta(l + 1)
+        out.append(f"  l = {l}")
+        out += _equation(
+            _matrix(f"(w^{l + 1})^T", walk.w(l + 1).T),
+            "·",
+            _matrix(f"δ^{l + 1}", walk.delta(l + 1)),
+            "=",
+            _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
+        )
+        out += _equation(
+            _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
+            "⊙",
+            _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
+            "=",
+            _matrix(f"δ^{l}", walk.delta(l)),
+        )
+    return out
+
+
+def bias_gradient_step(walk: Walkthrough) -> list[str]:
+    """6. BP3: ∂C/∂b^l = δ^l for every layer."""
+    return ["6. Gradient for the biases (BP3): ∂C/∂b^l = δ^l"] + _equation(
+        *(
+            _matrix(f"∂C/∂b^{l}", walk.bias_gradient(l))
+            for l in range(2, walk.num_layers + 1)
+        )
+    )
+
+
+def weight_gradient_step(walk: Walkthrough) -> list[str]:
+    """7. BP4: ∂C/∂w^l = δ^l (a^{l-1})^T for every layer."""
+    out = [
+        "7. Gradient for the weights (BP4): ∂C/∂w^l = δ^l (a^{l-1})^T, the outer product",
+        "   of δ^l and a^{l-1}: ∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j",
+    ]
+    for l in range(2, walk.num_layers + 1):
+        out.append(f"  l = {l}")
+        out += _equation(
+            _matrix(f"δ^{l}", walk.delta(l)),
+            "·",
+            _matrix(f"(a^{l - 1})^T", walk.a(l - 1).T),
+            "=",
+            _matrix(f"∂C/∂w^{l}", walk.weight_gradient(l)),
+        )
+    return out
+
+
+def check_step(walk: Walkthrough) -> list[str]:
+    """8. The backpropagated partial derivatives beside finite differences."""
+    out = [
+        "8. Check: backpropagation beside finite differences,",
+        f"   ∂C/∂θ ≈ (C(θ + ε) − C(θ − ε)) / 2ε with ε = {walk.eps:g}",
+        "  (subscripts count from 1 as in the text: w^2_{11} is weights[0][0, 0])",
+    ]
+    columns = [
+        ["partial derivative", *(c.label for c in walk.checks)],
+        ["backprop", *_align([f"{c.backprop:.10g}" for c in walk.checks])],
+        ["finite difference", *_align([f"{c.estimate:.10g}" for c in walk.checks])],
+        ["difference", *(f"{abs(c.backprop - c.estimate):.1e}" for c in walk.checks)],
+    ]
+    widths = [max(map(len, column)) for column in columns]
+    for r in range(len(walk.checks) + 1):
+        cells = [column[r].ljust(w) for column, w in zip(columns, widths)]
+        out.append(("    " + "  ".join(cells)).rstrip())
+    return out
+
+
+# -- matrices side by side ------------------------------------------------------
+
+
+def _number(v: float) -> str:
+    """4 significant digits, trailing zeros kept so that columns line up."""
+    return f"{v:#.4g}"
+
+
+def _align(cells: list[str]) -> list[str]:
+    """Pad the strings so that their decimal points fall in one column."""
+    parts = [_split_point(c) for c in cells]
+    left = max(len(p[0]) for p in parts)
+    right = max(len(p[1]) for p in parts)
+    return [p[0].rjust(left) + p[1].ljust(right) for p in parts]
+
+
+def _split_point(cell: str) -> tuple[str, str]:
+    for mark in ".e":
+        i = cell.find(mark)
+        if i >= 0:
+            return cell[:i], cell[i:]
+    return cell, ""
+
+
+@dataclass
+class _Block:
+    """A labelled matrix: a label line above its rows."""
+
+    label: str
+    rows: list[str]
+
+    @property
+    def width(self) -> int:
+        return max(len(self.label), *(len(r) for r in self.rows))
+
+
+def _matrix(name: str, M: Array) -> _Block:
+    """``name (3×2)`` above the rows of M, each column aligned on its decimal point."""
+    columns = [_align([_number(v) for v in M[:, k]]) for k in range(M.shape[1])]
+    rows = [
+        "[ " + "  ".join(col[j] for col in columns) + " ]" for j in range(M.shape[0])
+    ]
+    return _Block(f"{name} ({M.shape[0]}×{M.shape[1]})", rows)
+
+
+def _equation(*parts: _Block | str, indent: str = "    ") -> list[str]:
+    """Blocks side by side, operators between them on the middle row."""
+    height = max(len(p.rows) for p in parts if isinstance(p, _Block))
+    middle = (height - 1) // 2
+    columns: list[list[str]] = []
+    for previous, part in zip((None, *parts), parts):
+        if isinstance(previous, _Block) and isinstance(part, _Block):
+            columns.append([""] * (height + 1))  # a wider gap between unrelated blocks
+        if isinstance(part, str):
+            column = [""] * (height + 1)
+            column[middle + 1] = part
+            width = len(part)
+        else:
+            top = (height - len(part.rows)) // 2
+            column = [part.label] + [""] * height
+            column[1 + top : 1 + top + len(part.rows)] = part.rows
+            width = part.width
+        columns.append([cell.ljust(width) for cell in column])
+    return [
+        (indent + "  ".join(col[r] for col in columns)).rstrip()
+        for r in range(height + 1)
+    ]

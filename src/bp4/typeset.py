@@ -1,0 +1,265 @@
+"""The walk-through as Markdown with LaTeX, for notebooks: each step's matrices under its equation.
+
+:func:`walkthrough_markdown` lays out a :class:`~bp4.walkthrough.Walkthrough`
+the way :mod:`bp4.layout` does as text, in the same eight steps, one function
+each: a bold heading, the step's equation as display math, and below it the
+equation again with every matrix written out, its name under it. Jupyter,
+VS Code and the documentation typeset the ``$$ … $$`` blocks (MathJax or
+KaTeX). Numbers are rounded to 4 significant digits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .array import Array
+from .layout import check_printable, describe_network
+
+if TYPE_CHECKING:
+    from .walkthrough import Walkthrough
+
+COST_TEX = {
+    "quadratic": (r"C = \tfrac{1}{2} \lVert y - a^L \rVert^2", r"\nabla_a C = a^L - y"),
+    "cross-entropy": (
+        r"C = -\sum_j \left[ y_j \ln a^L_j + (1 - y_j) \ln (1 - a^L_j) \right]",
+        r"\nabla_a C = \frac{a^L - y}{a^L (1 - a^L)}",
+    ),
+    "log-likelihood": (r"C = -\sum_j y_j \ln a^L_j", r"\nabla_a C = -\frac{y}{a^L}"),
+}
+
+
+def walkthrough_markdown(walk: Walkthrough) -> str:
+    """The walk-through as Markdown: one paragraph and ``$$`` blocks per step."""
+    check_printable(walk)
+    steps = [
+        introduction,
+        input_step,
+        feedforward_step,
+        cost_step,
+        output_error_step,
+        hidden_error_step,
+        bias_gradient_step,
+        weight_gradient_step,
+        check_step,
+    ]
+    return "\n\n".join("\n\n".join(step(walk)) for step in steps) + "\n"
+
+
+def number(v: float) -> str:
+    """``v`` to 4 significant digits, a power of ten written as ``\\times 10^{…}``."""
+    text = f"{v:.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def matrix(M: Array, name: str | None = None) -> str:
+    """A ``bmatrix`` of M's entries, ``name`` written under it if given."""
+    rows = r" \\ ".join(" & ".join(number(v) for v in row) for row in M)
+    tex = rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    return rf"\underset{{\textstyle {name}}}{{{tex}}}" if name else tex
+
+
+def display(*parts: str) -> str:
+    """Display math on lines of its own, as Markdown and MyST want it."""
+    return "$$\n" + " ".join(parts) + "\n$$"
+
+
+def introduction(walk: Walkthrough) -> list[str]:
+    return [
+        f"**Backpropagation step by step**: {describe_network(walk)}. "
+        f"One sample $x$ with target $y$; layers are numbered as in the text, "
+        f"$l = 1$ (input) … $L = {walk.num_layers}$, and Python counts from 0, "
+        "so `weights[0]` is $w^2$. $\\odot$ is the Hadamard (element-by-element) "
+        "product; numbers are rounded to 4 significant digits."
+    ]
+
+
+def input_step(walk: Walkthrough) -> list[str]:
+    return [
+        "**1. Input**: $a^1 = x$",
+        display(matrix(walk.x, "x = a^1"), r",\qquad", matrix(walk.y, "y")),
+    ]
+
+
+def feedforward_step(walk: Walkthrough) -> list[str]:
+    out = [
+        "**2. Feedforward**, $l = 2, \\dots, L$",
+        display(r"z^l = w^l a^{l-1} + b^l, \qquad a^l = \sigma(z^l)"),
+    ]
+    for l in range(2, walk.num_layers + 1):
+        out.append(
+            display(
+                matrix(walk.w(l), f"w^{{{l}}}"),
+                matrix(walk.a(l - 1), f"a^{{{l - 1}}}"),
+                "+",
+                matrix(walk.b(l), f"b^{{{l}}}"),
+                "=",
+                matrix(walk.z(l), f"z^{{{l}}}"),
+            )
+        )
+        if l == walk.num_layers and not walk.output_activation.elementwise:
+            name = rf"a^{{{l}}} = \operatorname{{{walk.output_activation.name}}}(z^{{{l}}})"
+            out.append(display(matrix(walk.a(l), name)))
+            continue
+        out.append(
+            display(
+                matrix(walk.a(l), rf"a^{{{l}}} = \sigma(z^{{{l}}})"),
+                r",\qquad",
+                matrix(walk.sigma_primes[l - 2], rf"\sigma'(z^{{{l}}})"),
+            )
+        )
+    return out
+
+
+def cost_step(walk: Walkthrough) -> list[str]:
+    L = walk.num_layers
+    c_tex, nabla_tex = COST_TEX.get(walk.cost.name, ("C", r"\nabla_a C"))
+    return [
+        f"**3. Cost** of this sample, $C = {number(walk.C)}$, "
+        "and its gradient with respect to the output",
+        display(c_tex, r",\qquad", nabla_tex),
+        display(
+            matrix(walk.a(L), f"a^{{{L}}}"),
+            r",\qquad",
+            matrix(walk.y, "y"),
+            r",\qquad",
+            matrix(walk.nabla_a, r"\nabla_a C"),
+        ),
+    ]
+
+
+def output_error_step(walk: Walkthrough) -> list[str]:
+    L = walk.num_layers
+    if not walk.output_activation.elementwise:
+        return softmax_output_error_step(walk)
+    return [
+        f"**4. Output error (BP1)**, $L = {L}$",
+        display(r"\delta^L = \nabla_a C \odot \sigma'(z^L)"),
+        display(
+            matrix(walk.nabla_a, r"\nabla_a C"),
+            r"\odot",
+            matrix(walk.sigma_primes[-1], rf"\sigma'(z^{{{L}}})"),
+            "=",
+            matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+        ),
+    ]
+
+
+def softmax_output_error_step(walk: Walkthrough) -> list[str]:
+    L = walk.num_layers
+    a, nabla = walk.a(L), walk.nabla_a
+    dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
+    return [
+        f"**4. Output error (BP1)**, $L = {L}$, in its general form: softmax has "
+        f"no $\\sigma'(z^L)$ vector. Here $a^{{{L}}} \\cdot \\nabla_a C = "
+        f"{number(float(dot[0, 0]))}$.",
+        display(
+            r"\delta^L = \left( \frac{\partial a^L}{\partial z^L} \right)^T "
+            r"\nabla_a C = a^L \odot \left( \nabla_a C - (a^L \cdot \nabla_a C) "
+            r"\right)"
+        ),
+        display(
+            matrix(a, f"a^{{{L}}}"),
+            r"\odot",
+            matrix(nabla - dot, r"\nabla_a C - (a^L \cdot \nabla_a C)"),
+            "=",
+            matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+        ),
+    ]
+
+
+def hidden_error_step(walk: Walkthrough) -> list[str]:
+    out = [
+        "**5. Backpropagate the error (BP2)**, $l = L-1, \\dots, 2$",
+        display(
+            r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)"
+        ),
+    ]
+    if walk.num_layers == 2:
+        out.append(
+            "No hidden layers: $\\delta^2$ is the output error, BP2 is not needed."
+        )
+    for l in range(walk.num_layers - 1, 1, -1):
+        back = walk.w(l + 1).T @ walk.delta(l + 1)
+        named_back = rf"(w^{{{l + 1}}})^T \delta^{{{l + 1}}}"
+        out.append(
+            display(
+                matrix(walk.w(l + 1).T, f"(w^{{{l + 1}}})^T"),
+                matrix(walk.delta(l + 1), rf"\delta^{{{l + 1}}}"),
+                "=",
+                matrix(back, named_back),
+            )
+        )
+        out.append(
+            display(
+                matrix(back, named_back),
+                r"\odot",
+                matrix(walk.sigma_primes[l - 2], rf"\sigma'(z^{{{l}}})"),
+                "=",
+                matrix(walk.delta(l), rf"\delta^{{{l}}}"),
+            )
+        )
+    return out
+
+
+def bias_gradient_step(walk: Walkthrough) -> list[str]:
+    return [
+        "**6. Gradient for the biases (BP3)**",
+        display(r"\frac{\partial C}{\partial b^l} = \delta^l"),
+        display(
+            r",\qquad ".join(
+                matrix(walk.bias_gradient(l), rf"\partial C / \partial b^{{{l}}}")
+                for l in range(2, walk.num_layers + 1)
+            )
+        ),
+    ]
+
+
+def weight_gradient_step(walk: Walkthrough) -> list[str]:
+    out = [
+        "**7. Gradient for the weights (BP4)**: the outer product of "
+        "$\\delta^l$ and $a^{l-1}$",
+        display(
+            r"\frac{\partial C}{\partial w^l} = \delta^l (a^{l-1})^T, \qquad "
+            r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j"
+        ),
+    ]
+    for l in range(2, walk.num_layers + 1):
+        out.append(
+            display(
+                matrix(walk.delta(l), rf"\delta^{{{l}}}"),
+                matrix(walk.a(l - 1).T, f"(a^{{{l - 1}}})^T"),
+                "=",
+                matrix(walk.weight_gradient(l), rf"\partial C / \partial w^{{{l}}}"),
+            )
+        )
+    return out
+
+
+def check_step(walk: Walkthrough) -> list[str]:
+    rows = [
+        f"| ${_partial_tex(c.label)}$ | {c.backprop:.10g} | {c.estimate:.10g} "
+        f"| {abs(c.backprop - c.estimate):.1e} |"
+        for c in walk.checks
+    ]
+    return [
+        "**8. Check**: backpropagation beside finite differences, "
+        f"$\\partial C / \\partial \\theta \\approx "
+        f"(C(\\theta + \\varepsilon) - C(\\theta - \\varepsilon)) / 2\\varepsilon$ "
+        f"with $\\varepsilon = {number(walk.eps)}$ (subscripts count from 1 as in the "
+        "text: $w^2_{11}$ is `weights[0][0, 0]`)",
+        "\n".join(
+            [
+                "| partial derivative | backprop | finite difference | difference |",
+                "|---|---:|---:|---:|",
+                *rows,
+            ]
+        ),
+    ]
+
+
+def _partial_tex(label: str) -> str:
+    """``∂C/∂w^2_{11}`` (a check's label) as TeX."""
+    return label.replace("∂", r"\partial ")

@@ -1,0 +1,103 @@
+"""The notebooks in examples/notebooks: stored without outputs, and they run.
+
+Each is executed top to bottom in a fresh Python kernel (nbclient, ipykernel),
+as a student running all cells would; an error in any cell fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
+IN_CI = bool(os.environ.get("CI"))
+
+
+def test_there_are_three_notebooks():
+    assert [path.name for path in NOTEBOOKS] == [
+        "digits_training.ipynb",
+        "four_equations.ipynb",
+        "learning_slowdown.ipynb",
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path: Path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = [cell for cell in cells if cell["cell_type"] == "code"]
+    assert code
+    for cell in code:
+        assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def execute(path: Path, tmp_path: Path):
+    """The notebook after running every cell, in ``tmp_path``."""
+    if not IN_CI:  # locally the test and plot extras may be missing
+        pytest.importorskip("nbclient")
+        pytest.importorskip("ipykernel")
+        pytest.importorskip("matplotlib")
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()  # raises CellExecutionError naming the failing cell
+    return nb
+
+
+def outputs(nb) -> list[dict]:
+    return [
+        out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+    ]
+
+
+def shown(nb, mime: str) -> list[str]:
+    return [out["data"][mime] for out in outputs(nb) if mime in out.get("data", {})]
+
+
+def test_four_equations(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/four_equations.ipynb", tmp_path)
+    (walkthrough,) = shown(nb, "text/markdown")
+    assert "**4. Output error (BP1)**" in walkthrough
+    # every check by hand printed True; the figure of the network was drawn
+    assert shown(nb, "text/plain").count("True") == 3
+    assert len(shown(nb, "image/png")) == 1
+    good, broken = shown(nb, "text/html")
+    assert ": good" not in good and ", good (" in good
+    assert ", wrong (" in broken
+
+
+def test_digits_training(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/digits_training.ipynb", tmp_path)
+    (table,) = shown(nb, "text/html")
+    assert table.count("<tr>") == 1 + 15  # the header and one row per epoch
+    assert len(shown(nb, "image/png")) == 2  # each History.plot() shown once
+
+
+def test_learning_slowdown(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/learning_slowdown.ipynb", tmp_path)
+    text = "".join(out.get("text", "") for out in outputs(nb))
+    assert "quadratic: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.0173" in text
+    assert "cross-entropy: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.9820" in text
+    assert len(shown(nb, "image/png")) == 1
+
+
+def test_the_docs_show_every_notebook():
+    """docs/notebooks is examples/notebooks, and the contents list each notebook."""
+    linked = ROOT / "docs" / "notebooks"
+    assert linked.resolve() == (ROOT / "examples" / "notebooks").resolve()
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"\nnotebooks/{path.stem}\n" in index
+    readme = (ROOT / "examples" / "notebooks" / "README.md").read_text("utf-8")
+    for path in NOTEBOOKS:
+        assert f"`{path.name}`" in readme
