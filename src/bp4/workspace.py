@@ -32,7 +32,7 @@ class Pass:
 
     zs: list[Array]  # z^l = w^l a^{l-1} + b^l, (n_l, m)
     activations: list[Array]  # a^l = σ(z^l), (n_l, m); activations[0] = x
-    sigma_primes: list[Array]  # σ'(z^l), kept for BP1 and BP2
+    sigma_primes: list[Array]  # σ'(z^l), kept for BP1 and BP2 (NaN at L for softmax)
     deltas: list[Array]  # δ^l = ∂C/∂z^l
     nabla_w: list[Array]  # ∂C/∂w^l averaged over the batch (BP4)
     nabla_b: list[Array]  # ∂C/∂b^l averaged over the batch (BP3)
