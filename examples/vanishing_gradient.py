@@ -34,7 +34,7 @@ import sys
 from typing import Any
 
 import numpy as np
-from _support import ArgumentParser, count, run
+from _support import ArgumentParser, count, pyplot, run
 
 import bp4
 
@@ -98,16 +98,10 @@ def report(sizes: list[int], rows: list[list[float]], dataset: str) -> None:
 
 
 def plot(runs: dict[str, list[list[float]]], title: str, save: str, show: bool) -> None:
-    try:
-        import matplotlib
-    except ImportError:
-        print(
-            '\n(matplotlib is not installed: pip install "bp4[plot]" to get the plot)'
-        )
+    # The figure is always written to ``save``; a window only with --show.
+    plt = pyplot(None if show else save)
+    if plt is None:
         return
-    if not show:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(runs), figsize=(5 * len(runs), 4.2), squeeze=False)
     for ax, (name, rows) in zip(axes[0], runs.items()):

@@ -123,5 +123,4 @@ class Workspace:
         p, xT, yT = self._views(len(batch))
         np.take(X_rows, batch, axis=0, out=xT, mode="clip")
         np.take(Y_rows, batch, axis=0, out=yT, mode="clip")
-        p.activations[0] = xT.T  # a^1: one column per sample
-        return p, yT.T
+        return p, yT.T  # p.activations[0] is xT.T, a^1 with one column per sample
