@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import bp4
-from bp4 import reference
+from bp4.teaching import reference
 
 SIZES = [784, 30, 10]
 ETA = 3.0

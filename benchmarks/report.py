@@ -206,7 +206,7 @@ def markdown(results: dict[str, Any]) -> str:
     if results["oracle"]:
         o = results["oracle"]
         lines += [
-            "The component-wise oracle `bp4.reference.backprop` (Python loops over j "
+            "The component-wise oracle `bp4.teaching.reference.backprop` (Python loops over j "
             f"and k) would take about {o['epoch_s']:,.0f} s per float64 epoch, "
             f"timed on {o['samples']} samples and scaled.",
             "",

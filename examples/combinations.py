@@ -31,7 +31,7 @@ from typing import NamedTuple
 from _support import ArgumentParser, run
 
 import bp4
-from bp4.datasets import Dataset
+from bp4.data.digits import Dataset
 
 TRAIN = 1000  # of the digits' 1,347 training samples; the rest validate
 QUICK_EPOCHS = 2

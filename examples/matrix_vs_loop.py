@@ -10,10 +10,10 @@ unchanged; BP4's batch sum Σ_x δ^l_x (a^{l-1}_x)^T becomes δ^l (A^{l-1})^T.
 
 For batches of the digits training set this times bp4's matrix form
 (bp4.forward.forward then bp4.backprop.backward on all columns at once)
-against the per-sample loop (bp4.reference.backprop_per_sample, the same
+against the per-sample loop (bp4.teaching.reference.backprop_per_sample, the same
 functions applied to one column at a time), checks that the gradients agree,
 and checks both against the component-by-component reference
-(bp4.reference.backprop) on a few samples. Times vary from machine to machine.
+(bp4.teaching.reference.backprop) on a few samples. Times vary from machine to machine.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import numpy as np
 from _support import ArgumentParser, count, positive, run
 
 import bp4
-from bp4 import reference
 from bp4.backprop import backward
 from bp4.forward import forward
+from bp4.teaching import reference
 
 
 def best_time(fn: Callable[[], object], budget: float) -> float:
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     component = reference.backprop(w, b, X, Y, sigma, cost)
     seconds = time.perf_counter() - start
     print(
-        f"Component by component (bp4.reference.backprop), {m} samples: "
+        f"Component by component (bp4.teaching.reference.backprop), {m} samples: "
         f"{1e3 * seconds:.0f} ms; max |difference| from the matrix form "
         f"{max_difference(matrix(X, Y), component):.1e}, from the per-sample loop "
         f"{max_difference(loop(X, Y), component):.1e}"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from helpers import random_cases
 
-from bp4 import reference
+from bp4.teaching import reference
 
 CASES = random_cases(24, seed=2024)
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 import bp4
-from bp4 import cli, gradcheck
+from bp4 import cli
 from bp4.cli import main
-from bp4.gradcheck import LayerError, max_error
+from bp4.teaching import gradcheck
+from bp4.teaching.gradcheck import LayerError, max_error
 
 EPOCH = re.compile(
     r"^epoch (\d+): training cost (\d+\.\d{4}), validation cost \d+\.\d{4}, "
@@ -210,7 +211,7 @@ def test_gradcheck_reads_a_nan_error_as_wrong(capsys, monkeypatch):
     ],
 )  # fmt: skip
 def test_gradcheck_reading(error, reading):
-    assert bp4.gradcheck.reading(error) == reading
+    assert bp4.teaching.gradcheck.reading(error) == reading
 
 
 def test_max_error_is_nan_when_any_error_is():

@@ -13,8 +13,9 @@ import pytest
 from mnist_helpers import NAMES, closed_port_url, fake_mnist, write_mnist
 
 import bp4
-from bp4 import cli, mnist
+from bp4 import cli
 from bp4.cli import main
+from bp4.data import mnist
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from importlib import resources
 import numpy as np
 
 import bp4
-from bp4.datasets import DIGITS_SHA256
+from bp4.data.digits import DIGITS_SHA256
 
 
 def test_digits_layout_and_split():

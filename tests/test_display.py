@@ -7,7 +7,7 @@ import pytest
 from helpers import random_cases
 
 import bp4
-from bp4.gradcheck import GradientCheck, LayerError, gradient_check, max_error
+from bp4.teaching.gradcheck import GradientCheck, LayerError, gradient_check, max_error
 from bp4.training import EpochRecord, History
 
 

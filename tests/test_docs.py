@@ -220,11 +220,11 @@ def test_api_reference_documents_every_module(site: Path) -> None:
         "bp4.cost.QuadraticCost",
         "bp4.cost.CrossEntropyCost",
         "bp4.activations.Activation",
-        "bp4.reference.backprop",
+        "bp4.teaching.reference.backprop",
         "bp4.network.Network",
         "bp4.network.Network.sgd",
-        "bp4.gradcheck.gradient_check",
-        "bp4.datasets.load_digits",
+        "bp4.teaching.gradcheck.gradient_check",
+        "bp4.data.digits.load_digits",
     ]:
         assert f'id="{target}"' in api, target
     assert ".. automodule::" not in api

@@ -8,10 +8,10 @@ import pytest
 from helpers import PAIRINGS
 
 import bp4
-from bp4 import reference, typeset
 from bp4.cli import main
-from bp4.gradcheck import numerical_gradient
-from bp4.walkthrough import explain, format_walkthrough
+from bp4.teaching import reference, typeset
+from bp4.teaching.gradcheck import numerical_gradient
+from bp4.teaching.walkthrough import explain, format_walkthrough
 
 SHAPES = [[2, 3, 2], [2, 1], [3, 4, 2, 1], [1, 5, 5, 3]]
 WALKS = [

@@ -5,7 +5,7 @@ import pytest
 from helpers import random_cases
 
 import bp4
-from bp4.gradcheck import gradient_check, max_error, relative_error
+from bp4.teaching.gradcheck import gradient_check, max_error, relative_error
 
 CASES = random_cases(24, seed=99)
 

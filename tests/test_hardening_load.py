@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import bp4
-from bp4 import npz_reader, saving
+from bp4.files import npz_reader, saving
 
 LIMIT = 512 << 20  # bytes of address space for a subprocess loading a bomb
 needs_rlimit = pytest.mark.skipif(

@@ -29,8 +29,8 @@ from mnist_helpers import (
     write_mnist,
 )
 
-from bp4 import mnist
-from bp4.datasets import MnistUnavailableError, load_mnist
+from bp4.data import mnist
+from bp4.data.digits import MnistUnavailableError, load_mnist
 
 LIMIT = 512 << 20  # bytes of address space for a subprocess reading a bomb
 needs_rlimit = pytest.mark.skipif(

@@ -22,8 +22,8 @@ from mnist_helpers import (
 )
 
 import bp4
-from bp4 import mnist
-from bp4.datasets import MnistUnavailableError, load_mnist
+from bp4.data import mnist
+from bp4.data.digits import MnistUnavailableError, load_mnist
 
 REAL_MIRRORS = list(mnist.MIRRORS)
 REAL_MD5 = dict(mnist.MD5)
@@ -99,7 +99,7 @@ def test_float32(tmp_path, arrays):
 
 def test_trains_a_network(tmp_path, arrays):
     write_mnist(tmp_path, arrays)
-    d = bp4.datasets.load_mnist(tmp_path, download=False, validation=2)
+    d = bp4.data.digits.load_mnist(tmp_path, download=False, validation=2)
     net = bp4.Network([784, 30, 10], seed=0)
     history = net.sgd(d.X_train, d.y_train, 1, 10, 3.0, test=(d.X_test, d.y_test))
     assert history[0].total == 5
@@ -410,6 +410,8 @@ def test_known_checksums_and_mirrors():
 def test_a_fetch_that_leaves_a_file_missing_is_reported(tmp_path, monkeypatch):
     # fetch() raises when a download fails; should it ever return with a file
     # still absent, the loader says so instead of reading None.
-    monkeypatch.setattr(bp4.mnist, "fetch", lambda directory, missing: None)
-    with pytest.raises(bp4.mnist.MnistUnavailableError, match="the download left gaps"):
-        bp4.mnist.load_mnist(tmp_path, download=True)
+    monkeypatch.setattr(bp4.data.mnist, "fetch", lambda directory, missing: None)
+    with pytest.raises(
+        bp4.data.mnist.MnistUnavailableError, match="the download left gaps"
+    ):
+        bp4.data.mnist.load_mnist(tmp_path, download=True)

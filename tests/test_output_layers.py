@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import bp4
-from bp4 import reference
 from bp4.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from bp4.backprop import softmax_output_error
 from bp4.cost import COSTS
-from bp4.gradcheck import gradient_check, max_error
+from bp4.teaching import reference
+from bp4.teaching.gradcheck import gradient_check, max_error
 
 ALLOWED = {
     "quadratic": sorted(OUTPUT_ACTIVATIONS),

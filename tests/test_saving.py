@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import bp4
-from bp4 import saving
+from bp4.files import saving
 
 
 def trained(sizes=(4, 5, 3), **kwargs) -> bp4.Network:

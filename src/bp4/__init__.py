@@ -18,17 +18,17 @@ from .backprop import (
     weight_gradient,
 )
 from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .datasets import load_digits, load_mnist
+from .data import load_digits, load_mnist
 from .forward import feedforward
-from .gradcheck import gradient_check
 from .network import Network
+from .teaching.gradcheck import gradient_check
+from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
 from .training import (
     EpochRecord,
     History,
     TrainingDivergedError,
     TrainingStalledWarning,
 )
-from .walkthrough import Walkthrough, explain, format_walkthrough
 
 try:
     # The version pyproject.toml declares, as the installed package records it.

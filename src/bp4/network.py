@@ -33,8 +33,8 @@ from .activations import (
 from .array import Array
 from .cost import COSTS, Cost, get_cost
 from .diagnosis import divergence_advice, is_stalled, stall_message
+from .files.saving import NetworkState, generator_from_state, load_state, save_state
 from .forward import feedforward, forward
-from .saving import NetworkState, generator_from_state, load_state, save_state
 from .training import (
     EpochRecord,
     History,
@@ -131,7 +131,7 @@ class Network:
     # -- saving -----------------------------------------------------------------
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the network to a ``.npz`` file: see :mod:`bp4.saving`.
+        """Write the network to a ``.npz`` file: see :mod:`bp4.files.saving`.
 
         Only the built-in activations and costs can be saved, by name: a
         saved network is data, never code.

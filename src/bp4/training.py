@@ -168,7 +168,7 @@ class History(list):
 
     def _repr_html_(self) -> str:
         """A table, one row per epoch, of the quantities that were measured."""
-        from .display import history_html
+        from .history_display import history_html
 
         caption = "; ".join(
             [f"History of {len(self)} epoch{'s' * (len(self) != 1)}", *self._notes()]
@@ -183,7 +183,7 @@ class History(list):
         accuracy there is only the left. Needs matplotlib
         (``pip install "bp4[plot]"``).
         """
-        from .display import plot_history
+        from .history_display import plot_history
 
         return plot_history(self)
 

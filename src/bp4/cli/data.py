@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from ..array import Array
-from ..datasets import load_digits, load_mnist
+from ..data import load_digits, load_mnist
 
 # The shipped digits' 1,347 training samples are split, always the same way:
 # the first 1,000 train, the last 347 are the validation set that chooses the

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import mnist
 from ..array import Array
-from ..datasets import load_digits
+from ..data import load_digits, mnist
 from ..network import Network
 from .checks import _check_data_dir
 from .data import DATASETS

@@ -11,7 +11,7 @@ from .checks import _option_names, check_memory
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from ..walkthrough import explain, format_walkthrough
+    from ..teaching.walkthrough import explain, format_walkthrough
 
     with _option_names():
         walk = explain(
@@ -23,7 +23,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def run_gradcheck(args: argparse.Namespace) -> int:
-    from ..gradcheck import gradient_check, max_error, reading
+    from ..teaching.gradcheck import gradient_check, max_error, reading
 
     check_memory(args.sizes, args.batch_size, "checking")
     with _option_names():

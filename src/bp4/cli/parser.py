@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 from ..activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..cost import COSTS
 from ..network import INITS
-from ..walkthrough import MAX_PRINTED_WIDTH
+from ..teaching.walkthrough import MAX_PRINTED_WIDTH
 from .arguments import (
     ACTIVATION_HELP,
     COST_HELP,

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .array import Array
-from .forward import feedforward
-from .validation import check_batch, check_positive
+from ..array import Array
+from ..forward import feedforward
+from ..validation import check_batch, check_positive
 
 if TYPE_CHECKING:
-    from .network import Network
+    from ..network import Network
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ allocates together are never larger than the file on disk (a compressed
 "zip bomb" is refused unread). Every file that is
 damaged or was not written by bp4 gets one ``ValueError`` naming the file.
 It opens only regular files: a FIFO or a device is refused, never read.
-The reading itself, which trusts nothing in the file, is :mod:`bp4.npz_reader`'s.
+The reading itself, which trusts nothing in the file, is :mod:`bp4.files.npz_reader`'s.
 
 Writing goes to a temporary file ``.bp4-<hash of the target's name>-<random>.tmp``
 in the target's directory, flushed to disk, then renamed over the target
@@ -51,6 +51,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ..validation import check_float_dtype
 from .npz_reader import (
     _DAMAGE,
     MAX_TEXT,
@@ -60,7 +61,6 @@ from .npz_reader import (
     _RefusedError,
     _short,
 )
-from .validation import check_float_dtype
 
 FORMAT = "bp4.Network"
 FORMAT_VERSION = 2  # 2 added output_activation; version 1 files are read too

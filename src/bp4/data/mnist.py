@@ -47,8 +47,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .array import Array
-from .validation import check_float_dtype
+from ..array import Array
+from ..validation import check_float_dtype
 
 # The four files, by role; downloads fetch NAME + ".gz".
 FILES = {

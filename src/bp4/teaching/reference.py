@@ -19,11 +19,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import Activation
-from .array import Array
-from .backprop import backward
-from .cost import Cost
-from .forward import forward
+from ..activations import Activation
+from ..array import Array
+from ..backprop import backward
+from ..cost import Cost
+from ..forward import forward
 
 
 def forward_sample(

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .array import Array
+from ..array import Array
 from .mnist import MnistData, MnistUnavailableError, load_mnist
 
 __all__ = ["Dataset", "MnistData", "MnistUnavailableError", "load_digits", "load_mnist"]

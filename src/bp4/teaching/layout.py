@@ -1,7 +1,7 @@
 """The walk-through as text: each step of the algorithm under its equation label.
 
-:func:`format_walkthrough` lays out a :class:`~bp4.walkthrough.Walkthrough`
-that :func:`~bp4.walkthrough.explain` computed; it computes nothing itself.
+:func:`format_walkthrough` lays out a :class:`~bp4.teaching.walkthrough.Walkthrough`
+that :func:`~bp4.teaching.walkthrough.explain` computed; it computes nothing itself.
 Each step of the algorithm has one function returning its lines: the input,
 the feedforward, the cost, BP1, BP2, BP3, BP4 and the finite-difference check.
 Matrices are printed in full, each column aligned on its decimal point.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .array import Array
+from ..array import Array
 
 if TYPE_CHECKING:
     from .walkthrough import Walkthrough

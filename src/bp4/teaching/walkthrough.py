@@ -4,9 +4,9 @@
 network and keeps every quantity the text names: x and y, each z^l and a^l,
 the cost C and ∇_a C, each δ^l, ∂C/∂b^l and ∂C/∂w^l, and finite-difference
 estimates of a few partial derivatives to set beside the backpropagated ones.
-:func:`format_walkthrough` (in :mod:`bp4.layout`) prints them in the order
+:func:`format_walkthrough` (in :mod:`bp4.teaching.layout`) prints them in the order
 the algorithm computes them, each under its equation label, and
-:mod:`bp4.typeset` typesets them for notebooks. ``python -m bp4 explain``
+:mod:`bp4.teaching.typeset` typesets them for notebooks. ``python -m bp4 explain``
 computes and prints.
 
 Layers are numbered as in the text, l = 1 (the input) … L; Python lists count
@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .activations import Activation
-from .array import Array
-from .backprop import backward
-from .cost import Cost
-from .forward import forward
+from ..activations import Activation
+from ..array import Array
+from ..backprop import backward
+from ..cost import Cost
+from ..forward import forward
+from ..network import Network
+from ..validation import check_inputs, check_positive, check_targets
 from .layout import MAX_PRINTED_WIDTH, describe_network, format_walkthrough
-from .network import Network
 from .typeset import walkthrough_markdown
-from .validation import check_inputs, check_positive, check_targets
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

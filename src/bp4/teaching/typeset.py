@@ -1,7 +1,7 @@
 """The walk-through as Markdown with LaTeX, for notebooks: each step's matrices under its equation.
 
-:func:`walkthrough_markdown` lays out a :class:`~bp4.walkthrough.Walkthrough`
-the way :mod:`bp4.layout` does as text, in the same eight steps, one function
+:func:`walkthrough_markdown` lays out a :class:`~bp4.teaching.walkthrough.Walkthrough`
+the way :mod:`bp4.teaching.layout` does as text, in the same eight steps, one function
 each: a bold heading, the step's equation as display math, and below it the
 equation again with every matrix written out, its name under it. Jupyter,
 VS Code and the documentation typeset the ``$$ … $$`` blocks (MathJax or
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .array import Array
+from ..array import Array
 from .layout import check_printable, describe_network
 
 if TYPE_CHECKING:

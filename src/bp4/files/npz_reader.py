@@ -1,13 +1,13 @@
 """Reading a saved network's ``.npz`` archive without trusting it.
 
-:func:`bp4.saving.load_state` reads through :class:`_NpzReader`, which never
+:func:`bp4.files.saving.load_state` reads through :class:`_NpzReader`, which never
 runs code and never allocates arrays larger than the file: it checks the
 archive's member names first; then it reads each array's ``.npy`` header
 before its data, and reads the data only when the zip entry holding it is
 stored uncompressed inside the file and holds exactly the bytes its header
 declares (a compressed "zip bomb" is refused unread). It opens only regular
 files: a FIFO or a device is refused, never read. Which names, shapes and
-dtypes a saved network has is :mod:`bp4.saving`'s to say.
+dtypes a saved network has is :mod:`bp4.files.saving`'s to say.
 """
 
 from __future__ import annotations
