@@ -15,7 +15,7 @@ from bp4.teaching.walkthrough import explain, format_walkthrough
 
 SHAPES = [[2, 3, 2], [2, 1], [3, 4, 2, 1], [1, 5, 5, 3]]
 WALKS = [
-    explain(sizes, seed, activation, cost)
+    explain(sizes, seed=seed, activation=activation, cost=cost)
     for seed, sizes in enumerate(SHAPES)
     for activation, cost in PAIRINGS
 ]
@@ -103,7 +103,7 @@ def test_layers_are_counted_as_in_the_text():
         ({"x": [[0.1, 0.2], [0.3, 0.4]]}, r"x must be a single sample"),
         ({"x": [0.1, 0.2]}, r"x has shape \(2,\), a single sample as a 1-D array"),
         ({"y": [[1.0, 0.0]]}, r"Y|y has shape"),
-        ({"sizes": [2]}, r"sizes must list at least two layers"),
+        ({"net": [2]}, r"sizes must list at least two layers"),
         ({"eps": 0}, r"eps must be a positive finite number, got 0"),
         ({"activation": "softsign"}, r"activation must be one of"),
     ],
@@ -138,9 +138,13 @@ def test_the_printout_shows_every_step_with_its_numbers():
     assert f"= {walk.C:#.4g}" in text
 
 
-def test_the_printout_refuses_matrices_too_wide_to_read():
-    with pytest.raises(ValueError, match=r"at most 10 neurons a layer"):
-        format_walkthrough(explain([64, 3, 2]))
+def test_a_wide_network_is_printed_with_every_equation_for_every_layer():
+    walk = explain([64, 12, 2], eta=0.1)
+    text = format_walkthrough(walk)
+    assert re.findall(r"^(\d)\. ", text, re.M) == list("123456789")
+    for label in ["w^2 (12×64)", "∂C/∂w^2 (12×64)", "(w^3)^T (12×2)"]:
+        assert label in text
+    assert "⋯" in text and "⋮" in text and "⋱" in text
 
 
 def test_explain_command(capsys):
@@ -188,9 +192,9 @@ def test_str_is_the_printout_and_repr_is_short():
     )
     wide = explain([64, 3, 2])
     assert "array" not in repr(wide) and len(repr(wide)) < 100
-    # too wide to print in full: print() still works, and says why it is short
-    assert str(wide).startswith(repr(wide)) and "not printed in full" in str(wide)
-    assert wide._repr_markdown_() is None  # so a notebook falls back to the repr
+    # wide layers are shortened, not left out
+    assert str(wide) == format_walkthrough(wide) and "x = a^1 (64×1)" in str(wide)
+    assert r"x = a^1\ (64 \times 1)" in wide._repr_markdown_()
 
 
 def test_markdown_shows_every_step_under_its_equation():

@@ -68,7 +68,11 @@ def name_of(obj: object) -> str:
 def describe_network(walk: Walkthrough) -> str:
     """``sizes [2, 3, 2], σ = sigmoid, quadratic cost, seed 0`` (no seed for a given network)."""
     hidden, output = name_of(walk.activation), name_of(walk.output_activation)
-    sigmas = f"σ = {hidden}" if hidden == output else f"σ = {hidden} (hidden), {output} (output)"
+    sigmas = (
+        f"σ = {hidden}"
+        if hidden == output
+        else f"σ = {hidden} (hidden), {output} (output)"
+    )
     seed = "" if walk.seed is None else f", seed {walk.seed}"
     return f"sizes {walk.sizes}, {sigmas}, {name_of(walk.cost)} cost{seed}"
 
@@ -357,7 +361,9 @@ def _matrix(name: str, M: Array) -> _Block:
         numbers = _align([_number(M[j, k]) for j in rows_shown if j >= 0])
         cells = iter(numbers)
         gap = " " * len(numbers[0])
-        columns.append([next(cells) if j >= 0 else _centred("⋮", gap) for j in rows_shown])
+        columns.append(
+            [next(cells) if j >= 0 else _centred("⋮", gap) for j in rows_shown]
+        )
     rows = [
         "[ " + "  ".join(col[r] for col in columns) + " ]"
         for r in range(len(rows_shown))

@@ -62,9 +62,13 @@ class FiniteDifference:
 
     @property
     def label(self) -> str:
-        """``∂C/∂w^2_{11}``: the text's name, indices counted from 1."""
+        """``∂C/∂w^2_{11}``: the text's name, indices counted from 1.
+
+        Indices past 9 are separated by a comma, ``∂C/∂w^2_{2,30}``.
+        """
         j, k = self.index
-        sub = f"{{{j + 1}{k + 1}}}" if self.parameter == "w" else f"{j + 1}"
+        comma = "," if max(j, k) >= 9 else ""
+        sub = f"{{{j + 1}{comma}{k + 1}}}" if self.parameter == "w" else f"{j + 1}"
         return f"∂C/∂{self.parameter}^{self.layer}_{sub}"
 
 
