@@ -108,7 +108,10 @@ def test_train_bad_arguments_exit_2_before_printing_anything(capsys, argv, messa
             ["explain", "--sizes", "0", "2"],
             r"argument --sizes: expected a layer width from 1 to 1,000,000,000, got '0'",
         ),
-        (["explain", "--sizes", "2", "99999999999"], r"from 1 to 1,000,000,000, got '9999"),
+        (
+            ["explain", "--sizes", "2", "99999999999"],
+            r"from 1 to 1,000,000,000, got '9999",
+        ),
         (["explain", "--sizes", "2"], r"sizes must list at least two layers"),
         (
             ["explain", "--output-activation", "identity", "--cost", "log-likelihood"],

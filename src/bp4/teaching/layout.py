@@ -258,28 +258,41 @@ def update_step(walk: Walkthrough) -> list[str]:
         "w^l → w^l − η ∂C/∂w^l and b^l → b^l − η ∂C/∂b^l"
     ]
     for l in range(2, walk.num_layers + 1):
-        out.append(f"  l = {l}")
-        out += _equation(
+        out += update_layer(walk, l)
+    return out + [cost_after_line(walk)]
+
+
+def update_layer(walk: Walkthrough, l: int) -> list[str]:
+    """The update of layer l: w^l − η ∂C/∂w^l and b^l − η ∂C/∂b^l."""
+    eta = f"{walk.eta:g}"
+    return (
+        [f"  l = {l}"]
+        + _equation(
             _matrix(f"w^{l}", walk.w(l)),
             f"− {eta} ×",
             _matrix(f"∂C/∂w^{l}", walk.weight_gradient(l)),
             "=",
             _matrix(f"w^{l} after", walk.updated_w(l)),
         )
-        out += _equation(
+        + _equation(
             _matrix(f"b^{l}", walk.b(l)),
             f"− {eta} ×",
             _matrix(f"∂C/∂b^{l}", walk.bias_gradient(l)),
             "=",
             _matrix(f"b^{l} after", walk.updated_b(l)),
         )
+    )
+
+
+def cost_after_line(walk: Walkthrough) -> str:
+    """The cost of the same sample before and after the update."""
+    assert walk.C_after is not None
     change = walk.C_after - walk.C
-    out.append(
+    return (
         f"  The cost of the same sample: C = {_number(walk.C)} before the step, "
         f"{_number(walk.C_after)} after ({'+' if change >= 0 else '−'}"
         f"{_number(abs(change))})."
     )
-    return out
 
 
 def check_step(walk: Walkthrough) -> list[str]:

@@ -17,8 +17,10 @@ from 0, so ``weights[0]`` is w^2 and ``deltas[0]`` is δ^2. The accessors
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,11 +38,13 @@ from ..validation import (
     check_target_range,
     check_targets,
 )
-from .layout import describe_network, format_walkthrough, name_of
+from .layout import describe_network, format_walkthrough
 from .typeset import walkthrough_markdown
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from .stepper import Stepper
 
 __all__ = ["FiniteDifference", "Walkthrough", "explain", "format_walkthrough"]
 
@@ -178,6 +182,28 @@ class Walkthrough:
     def _repr_markdown_(self) -> str:
         """Each step's matrices under its equation, as Markdown with LaTeX."""
         return walkthrough_markdown(self)
+
+    def steps(self, interval: int = 2000) -> Stepper:
+        """The walk-through one algorithm step at a time, to step through in a notebook.
+
+        One frame per step: the input; the feedforward, layer by layer; the
+        cost and BP1; BP2, layer by layer; BP3 and BP4; and, with ``eta``,
+        the update. Each frame is the network with that step's quantities
+        coloured, above the step's equation with its numbers. A notebook
+        shows matplotlib's player (``interval`` milliseconds a frame when
+        playing), which works offline. Needs matplotlib.
+        """
+        from .stepper import Stepper
+
+        return Stepper(self, interval=interval)
+
+    def save_html(self, path: str | os.PathLike) -> Path:
+        """The stepper (:meth:`steps`) as one self-contained HTML page, for a projector.
+
+        Nothing on the page is fetched from outside; ``page.html#step=3``
+        opens the third step, and ← and → step. Returns the path.
+        """
+        return self.steps().save_html(path)
 
     def plot(self, ax: Any = None) -> Figure:
         """The network, each neuron coloured by δ^l_j and each connection by ∂C/∂w^l_{jk}.
