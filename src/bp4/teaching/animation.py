@@ -19,13 +19,13 @@ from typing import Any
 # carry a title and an aria-label that say what they do).
 ICONS = {
     "fa-minus": "−",
-    "fa-fast-backward": "|◀◀",
-    "fa-step-backward": "|◀",
+    "fa-fast-backward": "⇤",
+    "fa-step-backward": "‹",
     "fa-play fa-flip-horizontal": "◀",
-    "fa-pause": "||",
+    "fa-pause": "❙❙",
     "fa-play": "▶",
-    "fa-step-forward": "▶|",
-    "fa-fast-forward": "▶▶|",
+    "fa-step-forward": "›",
+    "fa-fast-forward": "⇥",
     "fa-plus": "+",
 }
 
@@ -83,7 +83,7 @@ def html_page(title: str, body: str) -> str:
         f"<title>{html.escape(title)}</title>\n"
         "<style>body { font-family: sans-serif; margin: 1em; text-align: center; }"
         " .animation img { max-width: 100%; height: auto; }"
-        " .anim-buttons button { font-size: 1.1em; width: 3em; }</style>\n"
+        " .anim-buttons button { font-size: 1.1em; min-width: 2.5em; }</style>\n"
         "</head>\n<body>\n"
         f'<h1 style="font-size: 1.3em">{html.escape(title)}</h1>\n'
         f"{body}\n"

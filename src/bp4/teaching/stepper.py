@@ -220,13 +220,16 @@ GAPS = str.maketrans({"⋮": "┆", "⋱": "⋯"})
 
 
 def positions(sizes: list[int]) -> list[np.ndarray]:
-    """(x, y) of each neuron: layer l at x = l, j = 1 on top, the tallest layer 12 high at most."""
-    tallest = max(sizes)
-    spacing = 1.0 if tallest <= 12 else 11.0 / (tallest - 1)
+    """(x, y) of each neuron: layer l at x = l, j = 1 on top, a layer 12 high at most."""
     return [
-        np.column_stack([np.full(n, l + 1.0), ((n - 1) / 2 - np.arange(n)) * spacing])
-        for l, n in enumerate(sizes)
+        np.column_stack([np.full(n, l + 1.0), ((n - 1) / 2 - np.arange(n)) * gap])
+        for l, (n, gap) in enumerate(zip(sizes, spacings(sizes)))
     ]
+
+
+def spacings(sizes: list[int]) -> list[float]:
+    """The distance between two neurons of each layer: 1, or less in a layer taller than 12."""
+    return [1.0 if n <= 12 else 11.0 / (n - 1) for n in sizes]
 
 
 def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> None:
@@ -238,7 +241,8 @@ def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> 
     equation.clear()
     at = positions(walk.sizes)
     tallest = max(walk.sizes)
-    size = 700.0 if tallest <= 10 else max(12.0, 700.0 * (10 / tallest) ** 2)
+    # Each neuron's disc as large as its layer's spacing allows.
+    sizes = [max(10.0, 700.0 * gap**2) for gap in spacings(walk.sizes)]
 
     # Every connection faint; the frame's own coloured by their values.
     faint = [
@@ -276,10 +280,10 @@ def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> 
             values = np.asarray(frame.neurons[l], dtype=float)
             diagram.scatter(
                 xy[:, 0], xy[:, 1], c=values, cmap="RdBu_r",
-                norm=CenteredNorm(0.0, scale), s=size, edgecolors="black",
+                norm=CenteredNorm(0.0, scale), s=sizes[l - 1], edgecolors="black",
                 linewidths=1.5, zorder=3,
             )  # fmt: skip
-            if tallest <= 12:  # room for a label in each neuron
+            if len(values) <= 12:  # room for a label in each neuron
                 for (x, y), value in zip(xy, values):
                     pale = abs(value) < 0.6 * scale
                     diagram.annotate(
@@ -288,7 +292,7 @@ def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> 
                     )  # fmt: skip
         else:
             diagram.scatter(
-                xy[:, 0], xy[:, 1], c="white", s=size, edgecolors="0.6",
+                xy[:, 0], xy[:, 1], c="white", s=sizes[l - 1], edgecolors="0.6",
                 linewidths=0.8, zorder=3,
             )  # fmt: skip
 
@@ -309,9 +313,9 @@ def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> 
     equation.axis("off")
     lines = [line.translate(GAPS) for line in frame.equation]
     width = max(len(line) for line in lines)
-    # As large as fits: 11.3 inches of monospace across (0.6 em a character),
-    # 5.2 inches down.
-    fontsize = min(13.0, 11.3 * 72 / (0.61 * width), 5.2 * 72 / (1.25 * len(lines)))
+    # As large as fits: 10.8 inches of monospace across (0.6 em a character),
+    # 4.6 inches down.
+    fontsize = min(13.0, 10.8 * 72 / (0.61 * width), 4.6 * 72 / (1.3 * len(lines)))
     equation.text(
         0.0, 1.0, "\n".join(lines), family=MONOSPACE, fontsize=fontsize,
         va="top", ha="left", transform=equation.transAxes,
