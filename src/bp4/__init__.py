@@ -18,10 +18,11 @@ from .backprop import (
     weight_gradient,
 )
 from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .data import load_digits, load_mnist
+from .data import load_digits, load_mnist, load_toy
 from .forward import feedforward
 from .network import Network
 from .teaching.gradcheck import gradient_check
+from .teaching.playground import PlaygroundRun, playground
 from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
 from .training import (
     EpochRecord,
@@ -48,6 +49,7 @@ __all__ = [
     "History",
     "LogLikelihoodCost",
     "Network",
+    "PlaygroundRun",
     "QuadraticCost",
     "TrainingDivergedError",
     "TrainingStalledWarning",
@@ -61,7 +63,9 @@ __all__ = [
     "hidden_error",
     "load_digits",
     "load_mnist",
+    "load_toy",
     "output_error",
+    "playground",
     "softmax_output_error",
     "weight_gradient",
 ]

@@ -31,8 +31,16 @@ ICONS = {
 
 
 def offline_jshtml(animation: Any, default_mode: str = "once") -> str:
-    """``animation.to_jshtml()`` without its one external URL (the icon font)."""
-    text = animation.to_jshtml(default_mode=default_mode)
+    """``animation.to_jshtml()`` without its one external URL (the icon font).
+
+    Every frame is kept: matplotlib would drop the frames past its
+    ``animation.embed_limit`` (20 MB) with only a log message.
+    """
+    import matplotlib as mpl
+
+    limit = max(float(mpl.rcParams["animation.embed_limit"]), 200.0)
+    with mpl.rc_context({"animation.embed_limit": limit}):
+        text = animation.to_jshtml(default_mode=default_mode)
     text = re.sub(r"<link[^>]*font-awesome[^>]*>", "", text)
     for icon, glyph in ICONS.items():
         text = text.replace(f'<i class="fa {icon}"></i>', glyph)

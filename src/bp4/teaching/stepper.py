@@ -195,12 +195,6 @@ class Stepper:
 
     def _figure(self) -> tuple[Figure, tuple[Any, Any]]:
         plt = pyplot()
-        import matplotlib as mpl
-
-        # Every frame embedded as a PNG: allow the large networks' players.
-        mpl.rcParams["animation.embed_limit"] = max(
-            mpl.rcParams["animation.embed_limit"], 100.0
-        )
         fig, axes = plt.subplots(
             2,
             1,
