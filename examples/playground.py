@@ -113,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         help="initial weights from N(0, 1), or N(0, 1/n_in) for scaled",
     )
     parser.add_argument(
+        "--every",
+        type=count(1),
+        default=None,
+        metavar="N",
+        help="record one epoch in N (default: about 40 recorded epochs in all)",
+    )
+    parser.add_argument(
         "--html",
         type=html_path,
         default="playground.html",
@@ -143,8 +150,9 @@ def main(argv: list[str] | None = None) -> int:
           f"η {args.eta}, λ {args.lmbda}, init {args.init}, seed {args.seed}")  # fmt: skip
     try:
         lesson = playground(
-            data, net, args.epochs, args.batch_size, args.eta, lmbda=args.lmbda
-        )
+            data, net, args.epochs, args.batch_size, args.eta, lmbda=args.lmbda,
+            every=args.every,
+        )  # fmt: skip
     except bp4.TrainingDivergedError as error:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 1

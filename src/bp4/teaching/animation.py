@@ -30,6 +30,13 @@ ICONS = {
 }
 
 
+FIT = (
+    "<style>.animation { max-width: 100%; } "
+    ".animation img { max-width: 100%; height: auto; } "
+    "input[type=range].anim-slider { max-width: 100%; }</style>\n"
+)
+
+
 def offline_jshtml(animation: Any, default_mode: str = "once") -> str:
     """``animation.to_jshtml()`` without its one external URL (the icon font).
 
@@ -44,6 +51,8 @@ def offline_jshtml(animation: Any, default_mode: str = "once") -> str:
     text = re.sub(r"<link[^>]*font-awesome[^>]*>", "", text)
     for icon, glyph in ICONS.items():
         text = text.replace(f'<i class="fa {icon}"></i>', glyph)
+    # The frames shrink to the width of a notebook cell or a docs page.
+    text = FIT + text
     if "http://" in text or "https://" in text or 'class="fa ' in text:
         # A new matplotlib changed its player: say so rather than ship a page
         # that reaches for the network.
