@@ -35,6 +35,7 @@ ZH = {
         "algorithm",
         "implications",
         "output_layers",
+        "targets",
         "vanishing",
         "tutorials/digits",
         "tutorials/gradcheck",

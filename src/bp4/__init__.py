@@ -27,6 +27,8 @@ from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
 from .training import (
     EpochRecord,
     History,
+    InputScaleWarning,
+    NaNOutputWarning,
     TrainingDivergedError,
     TrainingStalledWarning,
 )
@@ -47,7 +49,9 @@ __all__ = [
     "CrossEntropyCost",
     "EpochRecord",
     "History",
+    "InputScaleWarning",
     "LogLikelihoodCost",
+    "NaNOutputWarning",
     "Network",
     "PlaygroundRun",
     "QuadraticCost",
