@@ -180,7 +180,9 @@ class History(list):
 
         The left axes show the training cost (and the validation cost, if
         measured), the right axes every accuracy measured, in percent; with no
-        accuracy there is only the left. Needs matplotlib
+        accuracy there is only the left. The figure is not held by pyplot, so a
+        notebook cell ending in ``history.plot()`` shows it once
+        (``fig.savefig`` writes it to a file). Needs matplotlib
         (``pip install "bp4[plot]"``).
         """
         from .history_display import plot_history

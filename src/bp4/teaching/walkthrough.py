@@ -161,7 +161,9 @@ class Walkthrough:
         """The network, each neuron coloured by δ^l_j and each connection by ∂C/∂w^l_{jk}.
 
         Needs matplotlib (``pip install "bp4[plot]"``). Draws into ``ax`` if
-        given, else into a new figure; returns the figure.
+        given, else into a new figure that pyplot does not hold, so that a
+        notebook cell ending in ``walk.plot()`` shows it once (``fig.savefig``
+        writes it to a file); returns the figure.
         """
         from .display import plot_walkthrough
 
