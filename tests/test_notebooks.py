@@ -130,3 +130,34 @@ def test_the_docs_show_every_notebook():
     readme = (ROOT / "examples" / "notebooks" / "README.md").read_text("utf-8")
     for path in NOTEBOOKS:
         assert f"`{path.name}`" in readme
+
+
+def test_a_cell_ending_in_plot_shows_one_figure(tmp_path: Path):
+    """walk.plot() and history.plot() at the end of a cell: one image, not two."""
+    if not IN_CI:
+        pytest.importorskip("nbformat")
+    import nbformat
+
+    cells = [
+        "import bp4\nwalk = bp4.explain()",
+        "walk.plot()",
+        "import numpy as np\n"
+        "net = bp4.Network([2, 3, 2], seed=0)\n"
+        "X = np.random.default_rng(0).random((2, 20))\n"
+        "history = net.sgd(X, X.argmax(axis=0), epochs=3, batch_size=5, eta=1.0)",
+        "history.plot()",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nwalk.plot(ax=ax);",
+        "fig = walk.plot()\nfig.savefig('walk.png')",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    path = tmp_path / "plots.ipynb"
+    nbformat.write(nb, path)
+    nb = execute(path, tmp_path)
+    images = [
+        sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        for cell in nb.cells
+    ]
+    # each plot() shown once; ax= draws into the caller's pyplot figure, which
+    # the notebook shows once; an assigned figure is saved, not shown
+    assert images == [0, 1, 0, 1, 1, 0]
+    assert (tmp_path / "walk.png").stat().st_size > 0

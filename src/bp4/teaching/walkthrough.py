@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import backprop
 from ..activations import Activation
 from ..array import Array
-from ..backprop import backward
 from ..cost import Cost
 from ..forward import feedforward, forward
 from ..network import Network
@@ -209,7 +209,9 @@ class Walkthrough:
         """The network, each neuron coloured by δ^l_j and each connection by ∂C/∂w^l_{jk}.
 
         Needs matplotlib (``pip install "bp4[plot]"``). Draws into ``ax`` if
-        given, else into a new figure; returns the figure.
+        given, else into a new figure that pyplot does not hold, so that a
+        notebook cell ending in ``walk.plot()`` shows it once (``fig.savefig``
+        writes it to a file); returns the figure.
         """
         from .display import plot_walkthrough
 
@@ -276,7 +278,9 @@ def explain(
     # bp4's own forward and backward pass, the ones training runs: the Pass
     # they fill keeps every z^l, a^l, σ'(z^l), δ^l, ∂C/∂w^l and ∂C/∂b^l.
     p = forward(net.weights, net.biases, x, sigma, net.output_activation)
-    nabla_w, nabla_b = backward(net.weights, y, C_fn, p, net.output_activation)
+    nabla_w, nabla_b = backprop.backward(
+        net.weights, y, C_fn, p, net.output_activation
+    )
     zs, activations, sigma_primes, deltas = (
         p.zs,
         p.activations,
