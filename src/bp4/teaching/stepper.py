@@ -267,18 +267,20 @@ def draw_frame(walk: Walkthrough, frame: Frame, diagram: Any, equation: Any) -> 
             )
         )
 
-    shown = np.concatenate([frame.neurons[l] for l in sorted(frame.neurons)] or [[0.0]])
+    shown = np.concatenate(
+        [frame.neurons[l] for l in sorted(frame.neurons)] or [np.zeros(1)]
+    )
     scale = float(np.abs(shown).max()) or 1.0
     for l, xy in enumerate(at, start=1):
         if l in frame.neurons:
-            values = np.asarray(frame.neurons[l], dtype=float)
+            coloured = np.asarray(frame.neurons[l], dtype=float)
             diagram.scatter(
-                xy[:, 0], xy[:, 1], c=values, cmap="RdBu_r",
+                xy[:, 0], xy[:, 1], c=coloured, cmap="RdBu_r",
                 norm=CenteredNorm(0.0, scale), s=sizes[l - 1], edgecolors="black",
                 linewidths=1.5, zorder=3,
             )  # fmt: skip
-            if len(values) <= 12:  # room for a label in each neuron
-                for (x, y), value in zip(xy, values):
+            if len(coloured) <= 12:  # room for a label in each neuron
+                for (x, y), value in zip(xy, coloured):
                     pale = abs(value) < 0.6 * scale
                     diagram.annotate(
                         f"{value:.2g}", (x, y), ha="center", va="center",
