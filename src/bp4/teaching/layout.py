@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..array import Array
-from ..backprop import output_error_form
 
 if TYPE_CHECKING:
     from .walkthrough import Walkthrough
@@ -142,8 +141,6 @@ def cost_step(walk: Walkthrough) -> list[str]:
 def output_error_step(walk: Walkthrough) -> list[str]:
     """4. BP1, as matrices and element by element."""
     L = walk.num_layers
-    if output_error_form(walk.cost, walk.output_activation) == "a - y":
-        return simplified_output_error_step(walk)
     if not walk.output_activation.elementwise:
         return softmax_output_error_step(walk)
     out = [f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
@@ -170,41 +167,16 @@ def output_error_step(walk: Walkthrough) -> list[str]:
     return out
 
 
-def simplified_output_error_step(walk: Walkthrough) -> list[str]:
-    """4. BP1 where the cost and the output σ cancel: δ^L = a^L − y, computed as that."""
-    L = walk.num_layers
-    pairing = (
-        f"{name_of(walk.output_activation)} output with the {name_of(walk.cost)} cost"
-    )
-    return [
-        f"4. Output error (BP1), L = {L}: for a {pairing}, ∇_a C ⊙ σ'(z^L)",
-        "   (in general (∂a^L/∂z^L)^T ∇_a C) simplifies to δ^L = a^L − y,",
-        "   which bp4 computes as that (bp4.backprop.simplified_output_error)",
-    ] + _equation(
-        _matrix(f"a^{L}", walk.a(L)),
-        "−",
-        _matrix("y", walk.y),
-        "=",
-        _matrix(f"δ^{L}", walk.delta(L)),
-    )
-
-
 def softmax_output_error_step(walk: Walkthrough) -> list[str]:
     """4. BP1 in its general form, for a softmax output layer."""
     L = walk.num_layers
     a, nabla = walk.a(L), walk.nabla_a
     dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
-    out = [
+    return [
         f"4. Output error (BP1, general form for softmax), L = {L}:",
         "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
         f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
-    ]
-    if output_error_form(walk.cost, walk.output_activation) == "softmax cross-entropy":
-        out.append(
-            "   (bp4 computes the same number rearranged so that no a(1 − a) is "
-            "divided by: softmax_cross_entropy_output_error)"
-        )
-    return out + _equation(
+    ] + _equation(
         _matrix(f"a^{L}", a),
         "⊙",
         _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),

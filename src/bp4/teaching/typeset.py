@@ -19,7 +19,6 @@ import re
 from typing import TYPE_CHECKING
 
 from ..array import Array
-from ..backprop import output_error_form
 from .layout import _shown, describe_network, name_of
 
 if TYPE_CHECKING:
@@ -168,8 +167,6 @@ def cost_step(walk: Walkthrough) -> list[str]:
 
 def output_error_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
-    if output_error_form(walk.cost, walk.output_activation) == "a - y":
-        return simplified_output_error_step(walk)
     if not walk.output_activation.elementwise:
         return softmax_output_error_step(walk)
     return [
@@ -179,26 +176,6 @@ def output_error_step(walk: Walkthrough) -> list[str]:
             matrix(walk.nabla_a, r"\nabla_a C"),
             r"\odot",
             matrix(walk.sigma_primes[-1], rf"\sigma'(z^{{{L}}})"),
-            "=",
-            matrix(walk.delta(L), rf"\delta^{{{L}}}"),
-        ),
-    ]
-
-
-def simplified_output_error_step(walk: Walkthrough) -> list[str]:
-    L = walk.num_layers
-    pairing = escaped(
-        f"{name_of(walk.output_activation)} output with the {name_of(walk.cost)} cost"
-    )
-    return [
-        f"**4. Output error (BP1)**, $L = {L}$: for a {pairing} the general form "
-        r"$\left( \partial a^L / \partial z^L \right)^T \nabla_a C$ simplifies to "
-        "$a^L - y$, which bp4 computes as that (`simplified_output_error`)",
-        display(r"\delta^L = a^L - y"),
-        display(
-            matrix(walk.a(L), f"a^{{{L}}}"),
-            "-",
-            matrix(walk.y, "y"),
             "=",
             matrix(walk.delta(L), rf"\delta^{{{L}}}"),
         ),
