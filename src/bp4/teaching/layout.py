@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..array import Array
+from ..backprop import output_error_form
 
 if TYPE_CHECKING:
     from .walkthrough import Walkthrough
@@ -139,8 +140,11 @@ def cost_step(walk: Walkthrough) -> list[str]:
 
 
 def output_error_step(walk: Walkthrough) -> list[str]:
-    """4. BP1, as matrices and element by element."""
+    """4. BP1, as matrices and element by element, in the form backward took."""
     L = walk.num_layers
+    form = output_error_form(walk.cost, walk.output_activation)
+    if form == "a - y" and walk.output_activation.elementwise:
+        return simplified_output_error_step(walk)
     if not walk.output_activation.elementwise:
         return softmax_output_error_step(walk)
     out = [f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
@@ -167,21 +171,79 @@ def output_error_step(walk: Walkthrough) -> list[str]:
     return out
 
 
+def simplified_output_error_step(walk: Walkthrough) -> list[str]:
+    """4. BP1 where σ'(z^L) cancels the cost's denominator: δ^L = a^L − y."""
+    L = walk.num_layers
+    out = [
+        f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}",
+        f"   with the {name_of(walk.cost)} cost and a {name_of(walk.output_activation)} "
+        "output, σ'(z^L) = a^L (1 − a^L)",
+        "   cancels ∇_a C's denominator: δ^L = a^L − y, true even where a^L saturates",
+    ]
+    out += _equation(
+        _matrix(f"a^{L}", walk.a(L)),
+        "−",
+        _matrix("y", walk.y),
+        "=",
+        _matrix(f"δ^{L}", walk.delta(L)),
+    )
+    out.append(
+        f"  element by element, δ^{L}_j = ∂C/∂a^{L}_j σ'(z^{L}_j) = a^{L}_j − y_j:"
+    )
+    shown = [j for j in _shown(walk.sizes[-1]) if j >= 0]
+    a = iter(_align([_number(walk.a(L)[j, 0]) for j in shown]))
+    y = iter(_align([_number(walk.y[j, 0]) for j in shown]))
+    delta = iter(_align([_number(walk.delta(L)[j, 0]) for j in shown]))
+    for j in _shown(walk.sizes[-1]):
+        if j < 0:
+            out.append("    ⋮")
+            continue
+        line = f"    δ^{L}_{j + 1} = {next(a)} − {next(y)} = {next(delta)}"
+        out.append(line.rstrip())
+    return out
+
+
 def softmax_output_error_step(walk: Walkthrough) -> list[str]:
     """4. BP1 in its general form, for a softmax output layer."""
     L = walk.num_layers
     a, nabla = walk.a(L), walk.nabla_a
     dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
-    return [
-        f"4. Output error (BP1, general form for softmax), L = {L}:",
-        "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
-        f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
-    ] + _equation(
-        _matrix(f"a^{L}", a),
-        "⊙",
-        _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),
-        "=",
-        _matrix(f"δ^{L}", walk.delta(L)),
+    form = output_error_form(walk.cost, walk.output_activation)
+    computed = {
+        "a - y": [
+            f"   with the {name_of(walk.cost)} cost this is δ^L = a^L − y, which is how "
+            "δ^L is computed:"
+        ],
+        "softmax cross-entropy": [
+            "   computed as δ^L_j = (a_j − y_j) − a_j Σ_{k≠j} (a_k − y_k) / (1 − a_k),",
+            "   the same sum with a^L (1 − a^L) cancelled, so it stays finite.",
+        ],
+    }.get(form, [])
+    return (
+        [
+            f"4. Output error (BP1, general form for softmax), L = {L}:",
+            "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
+            f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
+        ]
+        + _equation(
+            _matrix(f"a^{L}", a),
+            "⊙",
+            _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),
+            "=",
+            _matrix(f"δ^{L}", walk.delta(L)),
+        )
+        + computed
+        + (
+            _equation(
+                _matrix(f"a^{L}", a),
+                "−",
+                _matrix("y", walk.y),
+                "=",
+                _matrix(f"δ^{L}", walk.delta(L)),
+            )
+            if form == "a - y"
+            else []
+        )
     )
 
 

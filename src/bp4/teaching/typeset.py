@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..array import Array
+from ..backprop import output_error_form
 from .layout import _shown, describe_network, name_of
 
 if TYPE_CHECKING:
@@ -167,8 +168,28 @@ def cost_step(walk: Walkthrough) -> list[str]:
 
 def output_error_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
+    form = output_error_form(walk.cost, walk.output_activation)
     if not walk.output_activation.elementwise:
-        return softmax_output_error_step(walk)
+        return softmax_output_error_step(walk) + _computed_as(walk, form)
+    if form == "a - y":
+        return [
+            f"**4. Output error (BP1)**, $L = {L}$. With the {escaped(name_of(walk.cost))} cost "
+            f"and a {escaped(name_of(walk.output_activation))} output, "
+            r"$\sigma'(z^L) = a^L (1 - a^L)$ cancels the denominator of "
+            r"$\nabla_a C$, so $\delta^L = a^L - y$, true even where $a^L$ "
+            "saturates.",
+            display(
+                r"\delta^L = \nabla_a C \odot \sigma'(z^L) = "
+                r"\frac{a^L - y}{a^L (1 - a^L)} \odot a^L (1 - a^L) = a^L - y"
+            ),
+            display(
+                matrix(walk.a(L), rf"a^{{{L}}}"),
+                "-",
+                matrix(walk.y, "y"),
+                "=",
+                matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+            ),
+        ]
     return [
         f"**4. Output error (BP1)**, $L = {L}$",
         display(r"\delta^L = \nabla_a C \odot \sigma'(z^L)"),
@@ -203,6 +224,33 @@ def softmax_output_error_step(walk: Walkthrough) -> list[str]:
             matrix(walk.delta(L), rf"\delta^{{{L}}}"),
         ),
     ]
+
+
+def _computed_as(walk: Walkthrough, form: str) -> list[str]:
+    """How backward computed a softmax δ^L, where it is not the product shown."""
+    L = walk.num_layers
+    if form == "a - y":
+        return [
+            f"With the {escaped(name_of(walk.cost))} cost this is $\\delta^L = a^L - y$, which is "
+            "how $\\delta^L$ is computed:",
+            display(
+                matrix(walk.a(L), rf"a^{{{L}}}"),
+                "-",
+                matrix(walk.y, "y"),
+                "=",
+                matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+            ),
+        ]
+    if form == "softmax cross-entropy":
+        return [
+            "It is computed as the same sum with $a^L (1 - a^L)$ cancelled, so "
+            "that it stays finite:",
+            display(
+                r"\delta^L_j = (a_j - y_j) - a_j \sum_{k \neq j} "
+                r"\frac{a_k - y_k}{1 - a_k}"
+            ),
+        ]
+    return []
 
 
 def hidden_error_step(walk: Walkthrough) -> list[str]:

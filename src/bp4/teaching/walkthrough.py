@@ -278,9 +278,7 @@ def explain(
     # bp4's own forward and backward pass, the ones training runs: the Pass
     # they fill keeps every z^l, a^l, σ'(z^l), δ^l, ∂C/∂w^l and ∂C/∂b^l.
     p = forward(net.weights, net.biases, x, sigma, net.output_activation)
-    nabla_w, nabla_b = backprop.backward(
-        net.weights, y, C_fn, p, net.output_activation
-    )
+    nabla_w, nabla_b = backprop.backward(net.weights, y, C_fn, p, net.output_activation)
     zs, activations, sigma_primes, deltas = (
         p.zs,
         p.activations,
