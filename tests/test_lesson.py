@@ -31,6 +31,11 @@ def test_a_trained_network_is_explained_with_its_own_numbers(digits_net):
     assert walk.sizes == [64, 30, 10]
     assert walk.C == pytest.approx(net.cost(x, np.array([label])), rel=1e-12)
     np.testing.assert_array_equal(walk.y[:, 0], np.eye(10)[label])
+    # the first check is a weight out of a non-zero pixel (a zero pixel's
+    # weights have ∂C/∂w = 0 by BP4, which would check nothing)
+    first = walk.checks[0]
+    assert first.parameter == "w" and x[first.index[1], 0] != 0
+    assert first.backprop != 0
     # the finite differences agree with backpropagation on the trained network
     for check in walk.checks:
         assert check.estimate == pytest.approx(check.backprop, rel=1e-5, abs=1e-9)

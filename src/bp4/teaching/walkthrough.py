@@ -314,7 +314,7 @@ def explain(
             float((nabla_w if kind == "w" else nabla_b)[i][index]),
             _central_difference(exact, kind, i, index, x, y, eps),
         )
-        for kind, i, index in _checked_parameters(net.sizes)
+        for kind, i, index in _checked_parameters(net.sizes, x)
     ]
     return Walkthrough(
         sizes=list(net.sizes),
@@ -406,11 +406,19 @@ def _float64_copy(net: Network) -> Network:
     return exact
 
 
-def _checked_parameters(sizes: list[int]) -> list[tuple[str, int, tuple[int, int]]]:
-    """w^2_{11} (the far end of BP2), b^L_1 and the last weight of w^L, without repeats."""
+def _checked_parameters(
+    sizes: list[int], x: Array
+) -> list[tuple[str, int, tuple[int, int]]]:
+    """w^2_{1k} (the far end of BP2), b^L_1 and the last weight of w^L, without repeats.
+
+    k is the first input with x_k ≠ 0: by BP4 a weight out of a zero input has
+    ∂C/∂w = 0, which a finite difference confirms without checking anything.
+    """
     last = len(sizes) - 2
+    nonzero = np.flatnonzero(x[:, 0])
+    k = int(nonzero[0]) if nonzero.size else 0
     chosen = [
-        ("w", 0, (0, 0)),
+        ("w", 0, (0, k)),
         ("b", last, (0, 0)),
         ("w", last, (sizes[-1] - 1, sizes[-2] - 1)),
     ]
