@@ -32,10 +32,16 @@ from .activations import (
 )
 from .array import Array
 from .cost import COSTS, Cost, get_cost
-from .diagnosis import divergence_advice, is_stalled, stall_message
+from .diagnosis import (
+    divergence_advice,
+    is_stalled,
+    largest_magnitude,
+    stall_message,
+)
 from .files.saving import NetworkState, generator_from_state, load_state, save_state
 from .forward import feedforward, forward
 from .training import (
+    Checkpoint,
     EpochRecord,
     History,
     TrainingDivergedError,
@@ -51,6 +57,7 @@ from .validation import (
     check_non_negative,
     check_output_and_cost,
     check_pair,
+    check_parameters,
     check_positive,
     check_seed,
     check_sizes,
@@ -136,6 +143,7 @@ class Network:
         Only the built-in activations and costs can be saved, by name: a
         saved network is data, never code.
         """
+        self._check_parameters()
         for what, sigma, known in (
             ("activation", self.activation, ACTIVATIONS),
             ("output activation", self.output_activation, OUTPUT_ACTIVATIONS),
@@ -190,10 +198,12 @@ class Network:
 
     def feedforward(self, X: Any) -> Array:
         """The output a^L for inputs X of shape (n_1, m): shape (n_L, m)."""
+        self._check_parameters()
         return self._output(check_inputs(X, self.sizes[0], self.dtype))
 
     def forward(self, X: Any) -> tuple[list[Array], list[Array]]:
         """Every z^l and a^l for inputs X: see :func:`bp4.forward.forward`."""
+        self._check_parameters()
         X = check_inputs(X, self.sizes[0], self.dtype)
         p = forward(
             self.weights, self.biases, X, self.activation, self.output_activation
@@ -205,6 +215,7 @@ class Network:
 
         Y is one target column per sample, shape (n_L, m), or integer labels (m,).
         """
+        self._check_parameters()
         return self._backprop(*self._check_batch(X, Y))
 
     def learning_speeds(self, X: Any, Y: Any) -> list[float]:
@@ -222,6 +233,7 @@ class Network:
 
     def cost(self, X: Any, Y: Any) -> float:
         """The cost C over the samples (columns) of X with targets Y."""
+        self._check_parameters()
         return self._cost(*self._check_batch(X, Y))
 
     def predict(self, X: Any) -> Array:
@@ -230,6 +242,7 @@ class Network:
 
     def evaluate(self, X: Any, y: Any) -> int:
         """How many columns of X the network classifies as y says (labels or one-hot)."""
+        self._check_parameters()
         X = check_inputs(X, self.sizes[0], self.dtype)
         return self._count_correct(X, class_labels(y, self.sizes[-1], X.shape[1]))
 
@@ -239,13 +252,10 @@ class Network:
         """One gradient-descent step on the batch: :math:`w → w − η ∂C/∂w`, :math:`b → b − η ∂C/∂b`."""
         X, Y = self._check_batch(X, Y)
         eta = check_positive(eta, "eta")
+        self._check_parameters(writeable=True)  # all layers updated, or none
         nabla_w, nabla_b = self._backprop(X, Y)
         update_parameters(self.weights, self.biases, nabla_w, nabla_b, eta)
 
-    # A diverging run overflows long before its cost is NaN; the check after
-    # each epoch reports it once, as TrainingDivergedError, rather than NumPy
-    # warning on every batch.
-    @np.errstate(over="ignore", invalid="ignore", divide="ignore")
     def sgd(
         self,
         X: Any,
@@ -294,6 +304,19 @@ class Network:
         the cost becomes NaN or infinite, raises
         :class:`~bp4.training.TrainingDivergedError` naming the epoch.
 
+        Whatever ends training with an exception (a divergence, Ctrl-C, an
+        error in ``callback``), the network is first given back the
+        parameters of a finished epoch: with ``validation``, the best epoch so
+        far; without, the last epoch that finished; before the first, the
+        parameters it started with. The exception says which, in its message
+        (TrainingDivergedError, with ``restored_epoch``) or in a note
+        (``add_note``, shown under the traceback) and an attribute
+        ``restored_epoch`` (any other). A copy of the parameters is made per
+        epoch without validation, per better epoch with it: never per batch.
+        ``callback`` runs under the caller's NumPy error settings (training
+        itself silences overflow warnings: the check after each epoch reports
+        a divergence once).
+
         X is used in place when it has the network's dtype and is
         Fortran-ordered (one sample contiguous, as :func:`bp4.load_digits`
         returns it); otherwise one copy of it is made per call, so convert
@@ -316,45 +339,68 @@ class Network:
             for name, pair in (("validation", validation), ("test", test))
             if pair is not None
         }
+        self._check_parameters(writeable=True)  # before the first update
         n = X.shape[1]
         # One sample per contiguous row, so that gathering a batch copies rows.
         X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
         workspace = Workspace(self.sizes, min(batch_size, n), self.dtype)
         weight_decay = 1.0 - eta * lmbda / n
         history = History()
-        best: tuple[list[Array], list[Array]] | None = None  # for patience
+        kept = Checkpoint(self.weights, self.biases)
+        largest_input = largest_magnitude(X_rows)  # to tell if X changes under sgd
+        caller_errors = np.geterr()  # the callback runs under the caller's settings
         warned = False  # a stalled run is reported once
-        for epoch in range(1, epochs + 1):
-            start = time.perf_counter()
-            cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
-            record = self._record(
-                epoch, cost, start, X, Y, lmbda, held_out,
-                monitor_training_cost, monitor_training_accuracy,
-                monitor_learning_speeds,
-            )  # fmt: skip
-            if not np.isfinite(record.cost):
-                advice = divergence_advice(eta, X)
-                raise TrainingDivergedError(record, eta, history, advice)
-            history.append(record)
-            if verbose:
-                print(record, flush=True)
-            if callback is not None:
-                callback(record)
-            if not warned:
-                warned = self._warn_if_stalled(history, X)
-            if patience is not None and history.best_epoch is not None:
-                if history.best_epoch == epoch:
-                    best = (
-                        [w.copy() for w in self.weights],
-                        [b.copy() for b in self.biases],
+        epoch = 0
+        try:
+            for epoch in range(1, epochs + 1):
+                start = time.perf_counter()
+                # A diverging run overflows long before its cost is NaN; the
+                # check after each epoch reports it once, as
+                # TrainingDivergedError, rather than NumPy warning on every batch.
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    cost = self._train_epoch(
+                        X_rows, Y_rows, workspace, eta, weight_decay
                     )
-                elif epoch - history.best_epoch >= patience:
-                    history.stopped_early = epoch < epochs
-                    break
-        if best is not None:  # early stopping keeps the best epoch's parameters
-            for w, b, best_w, best_b in zip(self.weights, self.biases, *best):
-                w[...], b[...] = best_w, best_b
+                    record = self._record(
+                        epoch, cost, start, X, Y, lmbda, held_out,
+                        monitor_training_cost, monitor_training_accuracy,
+                        monitor_learning_speeds,
+                    )  # fmt: skip
+                if not np.isfinite(record.cost):
+                    kept.restore(self.weights, self.biases)
+                    advice = divergence_advice(eta, X_rows, lmbda, n, largest_input)
+                    raise TrainingDivergedError(
+                        record, eta, history, advice, kept.epoch, kept.what
+                    )
+                history.append(record)
+                self._keep(kept, history, "validation" in held_out)
+                if verbose:
+                    print(record, flush=True)
+                if callback is not None:
+                    with np.errstate(**caller_errors):
+                        callback(record)
+                if not warned:
+                    warned = self._warn_if_stalled(history, X)
+                if patience is not None and history.best_epoch is not None:
+                    if epoch - history.best_epoch >= patience:
+                        history.stopped_early = epoch < epochs
+                        break
+        except BaseException as error:
+            if not isinstance(error, TrainingDivergedError):
+                kept.restore(self.weights, self.biases)
+                _say_what_was_kept(error, epoch, kept)
+            raise
+        if patience is not None:  # early stopping keeps the best epoch's parameters
+            kept.restore(self.weights, self.biases)
         return history
+
+    def _keep(self, kept: Checkpoint, history: History, validated: bool) -> None:
+        """Copy the parameters an exception would restore: the best epoch, or the last."""
+        epoch = history[-1].epoch
+        if not validated:
+            kept.keep(self.weights, self.biases, epoch, "the last epoch that finished")
+        elif history.best_epoch == epoch:
+            kept.keep(self.weights, self.biases, epoch, "the best validation epoch")
 
     def _train_epoch(
         self,
@@ -433,8 +479,8 @@ class Network:
             self.weights, self.biases, X, self.activation,
             self.output_activation, accuracy or 0.0, n_classes,
         )  # fmt: skip
-        # 4: past this method, sgd and its np.errstate wrapper, to the caller.
-        warnings.warn(TrainingStalledWarning(message), stacklevel=4)
+        # 3: past this method and sgd, to the caller.
+        warnings.warn(TrainingStalledWarning(message), stacklevel=3)
         return True
 
     # -- on arrays already checked ------------------------------------------------
@@ -464,6 +510,12 @@ class Network:
     def _count_correct(self, X: Array, labels: Array) -> int:
         return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
 
+    def _check_parameters(self, writeable: bool = False) -> None:
+        """The weights and biases as they are now (students set them by hand)."""
+        check_parameters(
+            self.weights, self.biases, self.sizes, self.dtype, writeable=writeable
+        )
+
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
         return check_batch(X, Y, self.sizes, self.dtype, self.cost_function)
 
@@ -474,3 +526,17 @@ class Network:
         labels = class_labels(y_raw, self.sizes[-1], X.shape[1], name=f"{name}[1]")
         Y = check_targets(labels, self.sizes[-1], X.shape[1], self.dtype)
         return X, Y, labels
+
+
+def _say_what_was_kept(error: BaseException, epoch: int, kept: Checkpoint) -> None:
+    """Tell whoever catches ``error`` what the network holds now: a note and an attribute."""
+    note = (
+        f"bp4: sgd stopped during epoch {epoch}; the network now holds {kept.what} "
+        f"(restored_epoch = {kept.epoch})"
+    )
+    try:
+        error.restored_epoch = kept.epoch  # type: ignore[attr-defined]
+    except AttributeError:  # an exception class with __slots__
+        pass
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(note)

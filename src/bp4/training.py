@@ -188,11 +188,45 @@ class History(list):
         return plot_history(self)
 
 
+class Checkpoint:
+    """A copy of the parameters at the end of one epoch, to go back to.
+
+    :meth:`bp4.Network.sgd` keeps one so that whatever ends training (a
+    divergence, Ctrl-C, an error in a callback) leaves the network in a
+    stated state: ``epoch`` is the epoch whose parameters it holds (0: those
+    before training) and ``what`` says why that one. :meth:`keep` copies into
+    the same arrays each time: no allocation after the first.
+    """
+
+    def __init__(self, weights: Sequence[Array], biases: Sequence[Array]) -> None:
+        self.weights = [w.copy() for w in weights]
+        self.biases = [b.copy() for b in biases]
+        self.epoch = 0
+        self.what = "the parameters it had before training"
+
+    def keep(
+        self, weights: Sequence[Array], biases: Sequence[Array], epoch: int, why: str
+    ) -> None:
+        """Copy the parameters of ``epoch`` (``why``: the reason it is the one kept)."""
+        for kept, now in zip([*self.weights, *self.biases], [*weights, *biases]):
+            np.copyto(kept, now)
+        self.epoch = epoch
+        self.what = f"the parameters of epoch {epoch}, {why}"
+
+    def restore(self, weights: Sequence[Array], biases: Sequence[Array]) -> None:
+        """Put the kept parameters back, in place."""
+        for now, kept in zip([*weights, *biases], [*self.weights, *self.biases]):
+            np.copyto(now, kept)
+
+
 class TrainingDivergedError(FloatingPointError):
     """:meth:`bp4.Network.sgd` stopped because the training cost became NaN or infinite.
 
     ``record`` is the epoch that diverged; ``history`` the records of the
-    epochs before it, which were fine.
+    epochs before it, which were fine. ``restored_epoch`` is the epoch whose
+    parameters the network was given back (0: those before training), as the
+    message says: the best validation epoch when validation data was given,
+    else the last epoch before the divergence.
     """
 
     def __init__(
@@ -201,14 +235,20 @@ class TrainingDivergedError(FloatingPointError):
         eta: float,
         history: list[EpochRecord],
         advice: str | None = None,
+        restored_epoch: int | None = None,
+        restored: str | None = None,
     ):
         self.record = record
         self.history = history
+        self.restored_epoch = restored_epoch
         advice = advice or f"try a smaller learning rate, such as eta = {eta / 10:g}"
-        super().__init__(
+        # What went wrong and what to change, without what the network holds.
+        self.cause = (
             f"training diverged at epoch {record.epoch}: the cost C became "
             f"{record.cost} with eta = {eta:g}; {advice}"
         )
+        kept = f". The network now holds {restored}" if restored else ""
+        super().__init__(self.cause + kept)
 
 
 class TrainingStalledWarning(UserWarning):
