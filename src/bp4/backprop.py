@@ -96,6 +96,11 @@ def backward(
     ``(p.nabla_w, p.nabla_b)``, in the order of ``weights`` (``nabla_w[0]``
     is ∂C/∂w^2). ``output_activation`` is the output layer's σ: BP1 takes
     its Hadamard form unless σ is not element-wise (softmax).
+
+    With dropout's masks in ``p`` (see :func:`bp4.forward.forward`), BP2
+    becomes :math:`δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) ⊙ m^l`,
+    and BP4 reads the masked :math:`a^{l-1}`: the gradient of the thinned
+    network.
     """
     nabla_a = cost.nabla_a(p.activations[-1], y)  # ∇_a C
     if output_activation is None or output_activation.elementwise:
@@ -111,6 +116,8 @@ def backward(
             p.deltas[i] = hidden_error(
                 weights[i + 1], p.deltas[i + 1], p.sigma_primes[i], out=p.deltas[i]
             )
+            if p.masks is not None:  # dropout: a dropped neuron has δ^l_j = 0
+                p.deltas[i] *= p.masks[i]
         p.nabla_b[i] = bias_gradient(p.deltas[i], out=p.nabla_b[i])
         p.nabla_w[i] = weight_gradient(p.deltas[i], p.activations[i], out=p.nabla_w[i])
     return p.nabla_w, p.nabla_b

@@ -14,6 +14,7 @@ thread its own network.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import warnings
@@ -43,17 +44,21 @@ from .forward import feedforward, forward
 from .training import (
     Checkpoint,
     EpochRecord,
+    EtaSchedule,
     History,
+    Step,
     TrainingDivergedError,
     TrainingStalledWarning,
-    update_parameters,
+    dropout_masks,
 )
 from .validation import (
     check_batch,
     check_callback,
     check_count,
+    check_dropout,
     check_float_dtype,
     check_inputs,
+    check_momentum,
     check_non_negative,
     check_output_and_cost,
     check_pair,
@@ -62,6 +67,7 @@ from .validation import (
     check_seed,
     check_sizes,
     check_targets,
+    check_training_set_size,
     class_labels,
 )
 from .workspace import Workspace
@@ -248,13 +254,32 @@ class Network:
 
     # -- learning ---------------------------------------------------------------
 
-    def update(self, X: Any, Y: Any, eta: float) -> None:
-        """One gradient-descent step on the batch: :math:`w → w − η ∂C/∂w`, :math:`b → b − η ∂C/∂b`."""
+    def update(
+        self,
+        X: Any,
+        Y: Any,
+        eta: float,
+        *,
+        lmbda: float = 0.0,
+        n: int | None = None,
+    ) -> None:
+        """One gradient-descent step on the batch (X, Y): network2's ``update_mini_batch``.
+
+        :math:`w → (1 − ηλ/n) w − η ∂C_0/∂w` and :math:`b → b − η ∂C_0/∂b`,
+        with ∂C₀/∂w, ∂C₀/∂b averaged over the batch's m columns and n the
+        size of the training set the batch comes from (default: m). With
+        ``lmbda = 0`` it is the plain :math:`w → w − η ∂C/∂w`. It is the step
+        every batch of :meth:`sgd` takes (the same :class:`~bp4.training.Step`),
+        so a run of network2 can be replayed batch by batch.
+        """
         X, Y = self._check_batch(X, Y)
         eta = check_positive(eta, "eta")
+        lmbda = check_non_negative(lmbda, "lmbda")
+        m = X.shape[1]
+        n = m if n is None else check_training_set_size(n, m)
         self._check_parameters(writeable=True)  # all layers updated, or none
         nabla_w, nabla_b = self._backprop(X, Y)
-        update_parameters(self.weights, self.biases, nabla_w, nabla_b, eta)
+        Step.of(eta, n, lmbda).apply(self.weights, self.biases, nabla_w, nabla_b)
 
     def sgd(
         self,
@@ -265,9 +290,13 @@ class Network:
         eta: float,
         *,
         lmbda: float = 0.0,
+        l1: float = 0.0,
+        momentum: float = 0.0,
+        dropout: float = 0.0,
         validation: tuple[Any, Any] | None = None,
         test: tuple[Any, Any] | None = None,
         patience: int | None = None,
+        halve_eta: int | None = None,
         monitor_training_cost: bool = False,
         monitor_training_accuracy: bool = False,
         monitor_learning_speeds: bool = False,
@@ -300,6 +329,24 @@ class Network:
         epoch. Model selection uses the validation data only: test data is
         reported, never used to choose.
 
+        Chapter 3's other techniques (see the docs' chapter-3 page):
+
+        - ``l1`` = λ₁ > 0 adds L1 regularisation,
+          :math:`C = C_0 + (λ_1/n) Σ_w |w|`, so the step gains
+          :math:`−(ηλ_1/n) sgn(w)` (sgn(0) = 0); it combines with ``lmbda``.
+        - ``momentum`` = μ in [0, 1) gives each parameter a velocity, zero at
+          the start of the call: :math:`v → μv − η∇C`, :math:`w → w + v`.
+        - ``dropout`` = p in [0, 1) drops each hidden neuron with probability
+          p, a new choice each mini-batch, and scales the kept ones by
+          1/(1 − p), so the trained network is used unchanged: the forward
+          pass multiplies a^l by the mask, BP2 multiplies δ^l by it. The
+          records (costs, accuracies) are of the whole network.
+        - ``halve_eta=N`` (needs ``validation``) halves η each time the
+          validation accuracy has not improved for N epochs, and stops when η
+          has fallen to 1/128 of ``eta``; each record's ``eta`` is the η it
+          trained with. The network keeps its last epoch's parameters, as in
+          the text (add ``patience`` to restore the best epoch).
+
         Returns a :class:`~bp4.training.History` (a list of the records). If
         the cost becomes NaN or infinite, raises
         :class:`~bp4.training.TrainingDivergedError` naming the epoch.
@@ -327,13 +374,19 @@ class Network:
         batch_size = check_count(batch_size, "batch_size", minimum=1)
         eta = check_positive(eta, "eta")
         lmbda = check_non_negative(lmbda, "lmbda")
+        l1 = check_non_negative(l1, "l1")
+        momentum = check_momentum(momentum)
+        dropout = check_dropout(dropout, self.sizes)
         check_callback(callback)
-        if patience is not None:
-            patience = check_count(patience, "patience", minimum=1)
+        for name, value in (("patience", patience), ("halve_eta", halve_eta)):
+            if value is None:
+                continue
+            check_count(value, name, minimum=1)
             if validation is None:
                 raise ValueError(
-                    "patience needs validation data: pass validation=(X_val, y_val)"
+                    f"{name} needs validation data: pass validation=(X_val, y_val)"
                 )
+        schedule = None if halve_eta is None else EtaSchedule(eta, halve_eta)
         held_out = {
             name: self._check_held_out(pair, name)
             for name, pair in (("validation", validation), ("test", test))
@@ -344,7 +397,12 @@ class Network:
         # One sample per contiguous row, so that gathering a batch copies rows.
         X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
         workspace = Workspace(self.sizes, min(batch_size, n), self.dtype)
-        weight_decay = 1.0 - eta * lmbda / n
+        velocities = None
+        if momentum:  # v = 0 at the start
+            velocities = (
+                [np.zeros_like(w) for w in self.weights],
+                [np.zeros_like(b) for b in self.biases],
+            )
         history = History()
         kept = Checkpoint(self.weights, self.biases)
         largest_input = largest_magnitude(X_rows)  # to tell if X changes under sgd
@@ -357,15 +415,15 @@ class Network:
                 # A diverging run overflows long before its cost is NaN; the
                 # check after each epoch reports it once, as
                 # TrainingDivergedError, rather than NumPy warning on every batch.
+                step = Step.of(eta, n, lmbda, l1, momentum, velocities)
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    cost = self._train_epoch(
-                        X_rows, Y_rows, workspace, eta, weight_decay
-                    )
+                    cost = self._train_epoch(X_rows, Y_rows, workspace, step, dropout)
                     record = self._record(
                         epoch, cost, start, X, Y, lmbda, held_out,
                         monitor_training_cost, monitor_training_accuracy,
-                        monitor_learning_speeds,
+                        monitor_learning_speeds, l1,
                     )  # fmt: skip
+                record = dataclasses.replace(record, eta=eta)
                 if not np.isfinite(record.cost):
                     kept.restore(self.weights, self.biases)
                     advice = divergence_advice(eta, X_rows, lmbda, n, largest_input)
@@ -384,7 +442,14 @@ class Network:
                 if patience is not None and history.best_epoch is not None:
                     if epoch - history.best_epoch >= patience:
                         history.stopped_early = epoch < epochs
+                        history.stop_reason = "patience"
                         break
+                if schedule is not None:
+                    if schedule.after_epoch(history.best_epoch == epoch):
+                        history.stopped_early = epoch < epochs
+                        history.stop_reason = "eta fell to 1/128 of its first value"
+                        break
+                    eta = schedule.eta
         except BaseException as error:
             if not isinstance(error, TrainingDivergedError):
                 kept.restore(self.weights, self.biases)
@@ -407,8 +472,8 @@ class Network:
         X_rows: Array,
         Y_rows: Array,
         workspace: Workspace,
-        eta: float,
-        weight_decay: float,
+        step: Step,
+        dropout: float = 0.0,
     ) -> float:
         """One epoch of updates; returns the mean of the batches' costs C_0."""
         n = X_rows.shape[0]
@@ -417,17 +482,22 @@ class Network:
         for k in range(0, n, workspace.batch_size):
             batch = order[k : k + workspace.batch_size]
             p, y = workspace.gather(X_rows, Y_rows, batch)
+            masks = (
+                dropout_masks(self.sizes, dropout, self.rng, self.dtype)
+                if dropout
+                else None
+            )
             forward(
                 self.weights, self.biases, p.activations[0], self.activation,
-                self.output_activation, out=p,
+                self.output_activation, out=p, masks=masks,
             )  # fmt: skip
             total += self.cost_function.fn(p.activations[-1], y) * len(batch)
             nabla_w, nabla_b = bp.backward(
                 self.weights, y, self.cost_function, p, self.output_activation
             )
-            update_parameters(
-                self.weights, self.biases, nabla_w, nabla_b, eta, weight_decay,
-                workspace.step_w, workspace.step_b,
+            step.apply(
+                self.weights, self.biases, nabla_w, nabla_b, workspace.step_w,
+                workspace.step_b,
             )  # fmt: skip
         return total / n
 
@@ -443,10 +513,11 @@ class Network:
         monitor_training_cost: bool,
         monitor_training_accuracy: bool,
         monitor_learning_speeds: bool,
+        l1: float = 0.0,
     ) -> EpochRecord:
         """The epoch's record: the costs and counts asked for, timed from ``start``."""
         n = X.shape[1]
-        l2 = self._l2_term(lmbda, n)
+        l2 = self._l2_term(lmbda, n) + self._l1_term(l1, n)
         cost = (self._cost(X, Y) if monitor_training_cost else batch_cost) + l2
         found: dict[str, Any] = {}
         if "validation" in held_out:
@@ -506,6 +577,12 @@ class Network:
         if lmbda == 0:
             return 0.0
         return lmbda / (2 * n) * sum(float(np.sum(w * w)) for w in self.weights)
+
+    def _l1_term(self, l1: float, n: int) -> float:
+        """(λ₁/n) Σ_w |w|, the L1 term of the regularised cost."""
+        if l1 == 0:
+            return 0.0
+        return l1 / n * sum(float(np.sum(np.abs(w))) for w in self.weights)
 
     def _count_correct(self, X: Array, labels: Array) -> int:
         return int(np.sum(np.argmax(self._output(X), axis=0) == labels))

@@ -438,3 +438,59 @@ def _check_parameter(
             f"{where} is read-only, and training updates it in place: set a "
             f"writeable copy, net.{name} = net.{name}.copy()"
         )
+
+
+def _real(value: Any) -> float | None:
+    """``value`` as a finite float, or None if it is not a finite real number."""
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_momentum(value: Any) -> float:
+    """The momentum coefficient μ of v → μv − η∇C: a number in [0, 1)."""
+    mu = _real(value)
+    if mu is not None and 0 <= mu < 1:
+        return mu
+    if mu is not None and mu >= 1:
+        why = (
+            "μ = 1 leaves no friction and μ > 1 makes the velocity grow without "
+            "bound, so gradient descent diverges"
+        )
+    elif mu is not None:
+        why = "μ < 0 reverses the velocity at every step, so the descent oscillates"
+    else:
+        why = "1 − μ is the friction that slows the velocity v"
+    raise ValueError(f"momentum must be a number in [0, 1), got {value!r}: {why}")
+
+
+def check_dropout(value: Any, sizes: Sequence[int]) -> float:
+    """The probability p of dropping a hidden neuron: a number in [0, 1)."""
+    p = _real(value)
+    if p is None or not 0 <= p < 1:
+        raise ValueError(
+            f"dropout must be a probability in [0, 1), got {value!r}: p is the "
+            f"chance that a hidden neuron is dropped (p = 1 would drop them all)"
+        )
+    if p > 0 and len(sizes) < 3:
+        raise ValueError(
+            f"dropout drops hidden neurons, and sizes {list(sizes)} has no hidden "
+            f"layer: use dropout=0"
+        )
+    return p
+
+
+def check_training_set_size(value: Any, m: int) -> int:
+    """n of L2's ηλ/n: the training set's size, so at least the batch's m."""
+    if not _is_integer(value) or value < m:
+        raise ValueError(
+            f"n must be the number of training samples, at least the batch's "
+            f"m = {m}, got {value!r}"
+        )
+    return int(value)
