@@ -18,7 +18,7 @@ from .backprop import (
     weight_gradient,
 )
 from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .data import load_digits, load_mnist
+from .data import expand_images, expand_mnist, load_digits, load_mnist
 from .forward import feedforward
 from .network import Network
 from .teaching.gradcheck import gradient_check
@@ -54,6 +54,8 @@ __all__ = [
     "Walkthrough",
     "backward",
     "bias_gradient",
+    "expand_images",
+    "expand_mnist",
     "explain",
     "feedforward",
     "format_walkthrough",
