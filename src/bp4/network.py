@@ -34,7 +34,9 @@ from .activations import (
 from .array import Array
 from .cost import COSTS, Cost, get_cost
 from .diagnosis import (
+    chance_level,
     divergence_advice,
+    input_scale_message,
     is_stalled,
     largest_magnitude,
     stall_message,
@@ -42,19 +44,28 @@ from .diagnosis import (
 from .files.saving import NetworkState, generator_from_state, load_state, save_state
 from .forward import feedforward, forward
 from .training import (
+    MONITORS,
     Checkpoint,
     EpochRecord,
     EtaSchedule,
     History,
+    InputScaleWarning,
+    NaNOutputWarning,
     Step,
     TrainingDivergedError,
     TrainingStalledWarning,
+    count_correct,
+    default_monitor,
     dropout_masks,
+    nan_message,
+    predicted_classes,
 )
 from .validation import (
+    Targets,
     check_batch,
     check_callback,
     check_count,
+    check_data,
     check_dropout,
     check_float_dtype,
     check_inputs,
@@ -66,9 +77,10 @@ from .validation import (
     check_positive,
     check_seed,
     check_sizes,
-    check_targets,
     check_training_set_size,
-    class_labels,
+    class_midpoint,
+    class_values,
+    targets,
 )
 from .workspace import Workspace
 
@@ -149,7 +161,7 @@ class Network:
         Only the built-in activations and costs can be saved, by name: a
         saved network is data, never code.
         """
-        self._check_parameters()
+        check_parameters(self.weights, self.biases, self.sizes, self.dtype)
         for what, sigma, known in (
             ("activation", self.activation, ACTIVATIONS),
             ("output activation", self.output_activation, OUTPUT_ACTIVATIONS),
@@ -219,7 +231,8 @@ class Network:
     def backprop(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
         """``(nabla_w, nabla_b)``: :math:`∂C/∂w^l`, :math:`∂C/∂b^l` averaged over X's columns.
 
-        Y is one target column per sample, shape (n_L, m), or integer labels (m,).
+        Y is one target column per sample, shape (n_L, m), or integer labels
+        (m,): see :meth:`cost` for what targets mean.
         """
         self._check_parameters()
         return self._backprop(*self._check_batch(X, Y))
@@ -238,19 +251,67 @@ class Network:
             return [float(np.linalg.norm(nb)) for nb in nabla_b]
 
     def cost(self, X: Any, Y: Any) -> float:
-        """The cost C over the samples (columns) of X with targets Y."""
+        """The cost C over the samples (columns) of X with targets Y.
+
+        Targets mean what they say, by one rule (:func:`bp4.validation.targets`)
+        that training, validation and test share, so that ``sgd``'s recorded
+        validation cost is this cost of the validation data. Classes are
+        integer labels (m,), one-hot columns (n_L, m), or a one-output
+        network's 0/1 targets; labels become one-hot columns, and a one-output
+        network's classes become its class targets (0 and 1, or −1 and 1 for
+        a tanh output). Any other (n_L, m) array — regression targets, soft
+        targets — is used exactly as given.
+        """
         self._check_parameters()
         return self._cost(*self._check_batch(X, Y))
 
     def predict(self, X: Any) -> Array:
-        """The class of each column of X: the index of its largest output, shape (m,)."""
-        return np.argmax(self.feedforward(X), axis=0)
+        """The class of each column of X, shape (m,).
+
+        With two or more outputs, the index of the largest output. With one
+        output there are two classes: 1 where a^L is at least the midpoint
+        between the two classes' targets — 0.5 for a sigmoid (and for an
+        identity or relu output, trained towards 0 and 1), 0 for tanh (trained
+        towards −1 and 1) — else 0. A regression network's prediction is its
+        output itself: use :meth:`feedforward`. An output that is NaN has no
+        class: ValueError, naming how many.
+        """
+        a = self.feedforward(X)
+        classes = predicted_classes(a, self._midpoint)
+        nan = np.flatnonzero(classes < 0)
+        if nan.size:
+            raise ValueError(
+                f"the output a^L of {nan.size} of the {a.shape[1]} samples is NaN "
+                f"(the first at column {nan[0]}), which is no class: the weights or "
+                f"z^l overflowed; check np.isfinite on net.weights and net.biases"
+            )
+        return classes
 
     def evaluate(self, X: Any, y: Any) -> int:
-        """How many columns of X the network classifies as y says (labels or one-hot)."""
+        """How many columns of X the network classifies as y says.
+
+        y must be classes (integer labels, one-hot columns, or a one-output
+        network's 0/1 targets), counted as :meth:`predict` classifies. A
+        sample whose output is NaN counts as wrong, with a
+        :class:`~bp4.training.NaNOutputWarning` saying how many. Targets that
+        are not classes (regression, soft targets) have no accuracy:
+        ValueError, pointing to :meth:`cost`.
+        """
         self._check_parameters()
         X = check_inputs(X, self.sizes[0], self.dtype)
-        return self._count_correct(X, class_labels(y, self.sizes[-1], X.shape[1]))
+        found = targets(y, self.sizes[-1], X.shape[1], self.dtype, "y", self._values)
+        if found.labels is None:
+            raise ValueError(
+                "evaluate counts the samples classified correctly, but y holds "
+                "targets that are not classes (not integer labels, one-hot columns, "
+                "or 0/1 for one output: regression or soft targets), so there is "
+                "nothing to count; measure them with net.cost(X, y)"
+            )
+        correct, n_nan = count_correct(self._output(X), found.labels, self._midpoint)
+        if n_nan:
+            message = nan_message(n_nan, X.shape[1], "samples")
+            warnings.warn(NaNOutputWarning(message), stacklevel=2)
+        return correct
 
     # -- learning ---------------------------------------------------------------
 
@@ -277,7 +338,7 @@ class Network:
         lmbda = check_non_negative(lmbda, "lmbda")
         m = X.shape[1]
         n = m if n is None else check_training_set_size(n, m)
-        self._check_parameters(writeable=True)  # all layers updated, or none
+        self._check_parameters(changes=True)  # all layers updated, or none
         nabla_w, nabla_b = self._backprop(X, Y)
         Step.of(eta, n, lmbda).apply(self.weights, self.biases, nabla_w, nabla_b)
 
@@ -297,6 +358,7 @@ class Network:
         test: tuple[Any, Any] | None = None,
         patience: int | None = None,
         halve_eta: int | None = None,
+        monitor: str | None = None,
         monitor_training_cost: bool = False,
         monitor_training_accuracy: bool = False,
         monitor_learning_speeds: bool = False,
@@ -316,18 +378,33 @@ class Network:
 
         After every epoch it makes an :class:`~bp4.training.EpochRecord`: the
         training cost, and for ``validation=(X_val, y_val)`` and
-        ``test=(X_test, y_test)`` how many samples are classified correctly
-        (and the validation cost). ``monitor_training_cost`` evaluates the cost
-        on the whole training set instead of averaging the batch costs;
-        ``monitor_training_accuracy`` counts the training samples classified
-        correctly; ``monitor_learning_speeds`` records ‖∂C/∂b^l‖ per layer on
-        the first 1000 training samples. ``verbose`` prints each record's
-        line; ``callback`` receives each record as it is made.
+        ``test=(X_test, y_test)`` the cost (exactly :meth:`cost` of that data,
+        plus the L2 term when λ > 0) and, when the targets are classes, how
+        many samples are classified correctly. Every target — training,
+        validation, test — follows the one rule of :meth:`cost`: regression
+        and soft targets have no accuracy, only costs. A one-output network's
+        classes are counted as :meth:`predict` classifies them.
+        ``monitor_training_cost`` evaluates the cost on the whole training set
+        instead of averaging the batch costs; ``monitor_training_accuracy``
+        (training targets that are classes only) counts the training samples
+        classified correctly; ``monitor_learning_speeds`` records ‖∂C/∂b^l‖
+        per layer on the first 1000 training samples. ``verbose`` prints each
+        record's line; ``callback`` receives each record as it is made.
 
-        ``patience=N`` (needs ``validation``) stops after N epochs without a
-        better validation accuracy and restores the parameters of the best
-        epoch. Model selection uses the validation data only: test data is
-        reported, never used to choose.
+        The best epoch is chosen on the validation data only (test data is
+        reported, never used to choose), by ``monitor``: ``"accuracy"``, the
+        highest validation accuracy, or ``"cost"``, the lowest validation
+        cost. By default it is the accuracy when the validation targets are
+        classes and the cost when they are not. ``patience=N`` (needs
+        ``validation``) stops after N epochs without a better one and restores
+        the parameters of the best epoch; ``History.best_epoch`` names it.
+
+        Inputs far from unit scale (a feature whose root-mean-square
+        √(mean x²) exceeds 5) get one
+        :class:`~bp4.training.InputScaleWarning` as training starts, saying
+        how to standardise them. A run whose cost stops moving while its
+        accuracy stays near the most common class's share gets one
+        :class:`~bp4.training.TrainingStalledWarning`.
 
         Chapter 3's other techniques (see the docs' chapter-3 page):
 
@@ -342,7 +419,7 @@ class Network:
           pass multiplies a^l by the mask, BP2 multiplies δ^l by it. The
           records (costs, accuracies) are of the whole network.
         - ``halve_eta=N`` (needs ``validation``) halves η each time the
-          validation accuracy has not improved for N epochs, and stops when η
+          best epoch (by ``monitor``) has not improved for N epochs, and stops when η
           has fallen to 1/128 of ``eta``; each record's ``eta`` is the η it
           trained with. The network keeps its last epoch's parameters, as in
           the text (add ``patience`` to restore the best epoch).
@@ -369,7 +446,8 @@ class Network:
         returns it); otherwise one copy of it is made per call, so convert
         large data once beforehand with ``np.asfortranarray(X, dtype=net.dtype)``.
         """
-        X, Y = self._check_batch(X, Y)
+        X, training = self._check_data(X, Y)
+        Y = training.Y
         epochs = check_count(epochs, "epochs", minimum=0)
         batch_size = check_count(batch_size, "batch_size", minimum=1)
         eta = check_positive(eta, "eta")
@@ -392,7 +470,17 @@ class Network:
             for name, pair in (("validation", validation), ("test", test))
             if pair is not None
         }
-        self._check_parameters(writeable=True)  # before the first update
+        monitor = self._check_monitor(monitor, held_out.get("validation"))
+        if monitor_training_accuracy and training.labels is None:
+            raise ValueError(
+                "monitor_training_accuracy needs training targets that are classes "
+                "(integer labels, one-hot columns, or 0/1 for one output); Y holds "
+                "other targets (regression or soft targets), which have no accuracy"
+            )
+        labels = {name: t.labels for name, (_, t) in held_out.items()}
+        labels["training"] = training.labels
+        self._warn_about_scale(X)
+        self._check_parameters(changes=True)  # before the first update
         n = X.shape[1]
         # One sample per contiguous row, so that gathering a batch copies rows.
         X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
@@ -404,6 +492,8 @@ class Network:
                 [np.zeros_like(b) for b in self.biases],
             )
         history = History()
+        history.monitor = monitor
+        nan_seen: set[str] = set()  # NaN outputs are reported once per data set
         kept = Checkpoint(self.weights, self.biases)
         largest_input = largest_magnitude(X_rows)  # to tell if X changes under sgd
         caller_errors = np.geterr()  # the callback runs under the caller's settings
@@ -419,9 +509,9 @@ class Network:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     cost = self._train_epoch(X_rows, Y_rows, workspace, step, dropout)
                     record = self._record(
-                        epoch, cost, start, X, Y, lmbda, held_out,
+                        epoch, cost, start, X, training, lmbda, held_out,
                         monitor_training_cost, monitor_training_accuracy,
-                        monitor_learning_speeds, l1,
+                        monitor_learning_speeds, nan_seen, l1,
                     )  # fmt: skip
                 record = dataclasses.replace(record, eta=eta)
                 if not np.isfinite(record.cost):
@@ -438,7 +528,7 @@ class Network:
                     with np.errstate(**caller_errors):
                         callback(record)
                 if not warned:
-                    warned = self._warn_if_stalled(history, X)
+                    warned = self._warn_if_stalled(history, X, labels)
                 if patience is not None and history.best_epoch is not None:
                     if epoch - history.best_epoch >= patience:
                         history.stopped_early = epoch < epochs
@@ -507,30 +597,36 @@ class Network:
         batch_cost: float,
         start: float,
         X: Array,
-        Y: Array,
+        training: Targets,
         lmbda: float,
-        held_out: dict[str, tuple[Array, Array, Array]],
+        held_out: dict[str, tuple[Array, Targets]],
         monitor_training_cost: bool,
         monitor_training_accuracy: bool,
         monitor_learning_speeds: bool,
+        nan_seen: set[str],
         l1: float = 0.0,
     ) -> EpochRecord:
         """The epoch's record: the costs and counts asked for, timed from ``start``."""
-        n = X.shape[1]
+        n, Y = X.shape[1], training.Y
         l2 = self._l2_term(lmbda, n) + self._l1_term(l1, n)
         cost = (self._cost(X, Y) if monitor_training_cost else batch_cost) + l2
         found: dict[str, Any] = {}
-        if "validation" in held_out:
-            X_val, Y_val, y_val = held_out["validation"]
-            found["validation_cost"] = self._cost(X_val, Y_val) + l2
-            found["validation_correct"] = self._count_correct(X_val, y_val)
-            found["validation_total"] = len(y_val)
-        if "test" in held_out:
-            X_test, _, y_test = held_out["test"]
-            found["correct"] = self._count_correct(X_test, y_test)
-            found["total"] = len(y_test)
-        if monitor_training_accuracy:
-            found["training_correct"] = self._count_correct(X, np.argmax(Y, axis=0))
+        if not np.isfinite(cost):  # sgd reports the divergence, not NaN outputs
+            nan_seen = {"validation", "test", "training"}
+        for name, (X_held, T) in held_out.items():
+            prefix = "validation_" if name == "validation" else "test_"
+            a = self._output(X_held)  # once, for the cost and the count
+            found[prefix + "cost"] = self.cost_function.fn(a, T.Y) + l2
+            if T.labels is not None:
+                count = "validation_correct" if name == "validation" else "correct"
+                total = "validation_total" if name == "validation" else "total"
+                found[count] = self._count(a, T.labels, name, nan_seen)
+                found[total] = len(T.labels)
+        if monitor_training_accuracy and training.labels is not None:
+            a = self._output(X)
+            found["training_correct"] = self._count(
+                a, training.labels, "training", nan_seen
+            )
             found["training_total"] = n
         if monitor_learning_speeds:
             m = min(n, LEARNING_SPEED_SAMPLES)
@@ -538,17 +634,71 @@ class Network:
             found["learning_speeds"] = tuple(float(np.linalg.norm(g)) for g in nabla_b)
         return EpochRecord(epoch, cost, time.perf_counter() - start, **found)
 
-    def _warn_if_stalled(self, history: History, X: Array) -> bool:
-        """Warn (once) when the cost stopped moving at chance accuracy; True if so."""
+    def _count(self, a: Array, labels: Array, name: str, nan_seen: set[str]) -> int:
+        """Samples classified correctly; NaN outputs count as wrong, warned once."""
+        correct, n_nan = count_correct(a, labels, self._midpoint)
+        if n_nan and name not in nan_seen:
+            nan_seen.add(name)
+            message = nan_message(n_nan, len(labels), f"{name} samples")
+            # 4: past this method, _record and sgd, to the caller.
+            warnings.warn(NaNOutputWarning(message), stacklevel=4)
+        return correct
+
+    def _check_monitor(
+        self, monitor: Any, validation: tuple[Array, Targets] | None
+    ) -> str | None:
+        """What chooses the best epoch: the ``monitor`` asked for, or the default."""
+        has_classes = validation is not None and validation[1].labels is not None
+        if monitor is None:
+            return None if validation is None else default_monitor(has_classes)
+        if not isinstance(monitor, str) or monitor not in MONITORS:
+            raise ValueError(
+                f"monitor must be one of {list(MONITORS)} or None, got {monitor!r}"
+            )
+        if validation is None:
+            raise ValueError(
+                f"monitor={monitor!r} chooses the best epoch on validation data: "
+                f"pass validation=(X_val, y_val)"
+            )
+        if monitor == "accuracy" and not has_classes:
+            raise ValueError(
+                "monitor='accuracy' needs validation targets that are classes "
+                "(integer labels, one-hot columns, or 0/1 for one output); "
+                "validation[1] holds other targets (regression or soft targets): "
+                "use monitor='cost'"
+            )
+        return monitor
+
+    def _warn_about_scale(self, X: Array) -> None:
+        """One InputScaleWarning if X is far from the scale the initialisation assumes."""
+        message = input_scale_message(X)
+        if message is not None:
+            # 3: past this method and sgd, to the caller.
+            warnings.warn(InputScaleWarning(message), stacklevel=3)
+
+    def _warn_if_stalled(
+        self, history: History, X: Array, labels: dict[str, Array | None]
+    ) -> bool:
+        """Warn (once) when the cost stopped moving at chance accuracy; True if so.
+
+        Chance is the majority class's share of the samples the accuracy
+        counts: always answering that class scores it without learning.
+        """
         last = history[-1]
-        measured = (last.validation_accuracy, last.accuracy, last.training_accuracy)
-        accuracy = next((a for a in measured if a is not None), None)
-        n_classes = self.sizes[-1]
-        if not is_stalled([r.cost for r in history], accuracy, n_classes):
+        measured = (
+            (last.validation_accuracy, labels.get("validation")),
+            (last.accuracy, labels.get("test")),
+            (last.training_accuracy, labels.get("training")),
+        )
+        accuracy, y = next(((a, y) for a, y in measured if a is not None), (0, None))
+        if y is None:
+            return False
+        chance = chance_level(y, max(self.sizes[-1], 2))
+        if not is_stalled([r.cost for r in history], accuracy, chance):
             return False
         message = stall_message(
             self.weights, self.biases, X, self.activation,
-            self.output_activation, accuracy or 0.0, n_classes,
+            self.output_activation, accuracy, chance,
         )  # fmt: skip
         # 3: past this method and sgd, to the caller.
         warnings.warn(TrainingStalledWarning(message), stacklevel=3)
@@ -584,25 +734,42 @@ class Network:
             return 0.0
         return l1 / n * sum(float(np.sum(np.abs(w))) for w in self.weights)
 
-    def _count_correct(self, X: Array, labels: Array) -> int:
-        return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
+    @property
+    def _values(self) -> tuple[float, float]:
+        """The targets of class 0 and class 1 when there is one output."""
+        return class_values(self.output_activation)
 
-    def _check_parameters(self, writeable: bool = False) -> None:
-        """The weights and biases as they are now (students set them by hand)."""
+    @property
+    def _midpoint(self) -> float:
+        """A one-output network's classes are split here: 0.5, or 0 for tanh."""
+        return class_midpoint(self.output_activation)
+
+    def _check_parameters(self, changes: bool = False) -> None:
+        """The weights and biases as they are now (students set them by hand).
+
+        Finite values are required where a NaN would spread or persist:
+        training (``changes=True``, which also needs writeable arrays) and
+        saving. Elsewhere a NaN parameter gives NaN outputs, which the result
+        shows and evaluate and predict report.
+        """
         check_parameters(
-            self.weights, self.biases, self.sizes, self.dtype, writeable=writeable
-        )
+            self.weights, self.biases, self.sizes, self.dtype, finite=changes,
+            writeable=changes,
+        )  # fmt: skip
 
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
-        return check_batch(X, Y, self.sizes, self.dtype, self.cost_function)
+        return check_batch(
+            X, Y, self.sizes, self.dtype, self.cost_function, self._values
+        )
 
-    def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Array, Array]:
-        """Checked (X, Y, labels) of a validation or test pair."""
-        X_raw, y_raw = check_pair(pair, name)
-        X = check_inputs(X_raw, self.sizes[0], self.dtype, name=f"{name}[0]")
-        labels = class_labels(y_raw, self.sizes[-1], X.shape[1], name=f"{name}[1]")
-        Y = check_targets(labels, self.sizes[-1], X.shape[1], self.dtype)
-        return X, Y, labels
+    def _check_data(self, X: Any, Y: Any, name: str = "") -> tuple[Array, Targets]:
+        return check_data(
+            X, Y, self.sizes, self.dtype, self.cost_function, self._values, name
+        )
+
+    def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Targets]:
+        """Checked (X, Targets) of a validation or test pair, by the training rule."""
+        return self._check_data(*check_pair(pair, name), name=name)
 
 
 def _say_what_was_kept(error: BaseException, epoch: int, kept: Checkpoint) -> None:
