@@ -58,7 +58,7 @@ def test_help(script: str) -> None:
 # -- chapter 3 -------------------------------------------------------------------
 
 SUMMARY_ROW = re.compile(
-    r"^(cross-entropy|regularised|softmax) +(\d+) +(\d+\.\d\d)% +(\d+\.\d\d)%  (.*)$",
+    r"^([a-z0-9-]+) +(\d+) +(\d+\.\d\d)% +(\d+\.\d\d)% +\d+\.\d\d%  (.*)$",
     re.M,
 )
 
@@ -93,6 +93,19 @@ def test_chapter3_runs_on_mnist_files(tmp_path: Path) -> None:
     assert re.search(r"that network's test accuracy \d+ / 15 ", out)
     rows = SUMMARY_ROW.findall(out)
     assert [(r[0], r[4]) for r in rows] == [("cross-entropy", "95.49%")]
+
+
+def test_chapter3_quick_runs_the_other_techniques() -> None:
+    names = ["overfitting", "overfitting-l2", "l1", "momentum", "schedule",
+             "dropout", "expanded"]  # fmt: skip
+    out = ok(run("chapter3.py", "--quick", *(f"--run={n}" for n in names)))
+    for option in ("l1 = 5.0", "μ = 0.9", "dropout p = 0.5", "halve η after = 10"):
+        assert option in out
+    assert "3 epochs on 5000 samples" in out  # expanded: 1,000 digits × 5
+    rows = SUMMARY_ROW.findall(out)
+    assert [r[0] for r in rows] == names
+    for name, _, validation, test, _ in rows:
+        assert float(validation) > 70 and float(test) > 70, name
 
 
 def test_chapter3_without_mnist_exits_3(tmp_path: Path) -> None:

@@ -186,7 +186,8 @@ def test_train_that_diverges_exits_1(capsys):
     assert info.value.code == 1
     assert captured.err == (
         "bp4 train: error: training diverged at epoch 1: the cost C became nan with "
-        "eta = 1000; try a smaller learning rate, such as eta = 100\n"
+        "eta = 1000; try a smaller learning rate, such as eta = 100; nothing was "
+        "saved (--save FILE keeps the best epoch's network)\n"
     )
     assert "epoch 1" not in captured.out and "nan" not in captured.out
 

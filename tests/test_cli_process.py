@@ -102,7 +102,10 @@ def test_ctrl_c_without_save_or_before_the_first_save(capsys, monkeypatch, tmp_p
     with pytest.raises(SystemExit) as info:
         main(["train"])
     assert info.value.code == 130
-    assert capsys.readouterr().err == "bp4 train: interrupted at epoch 2\n"
+    assert capsys.readouterr().err == (
+        "bp4 train: interrupted at epoch 2; nothing was saved (--save FILE keeps "
+        "the best epoch's network)\n"
+    )
 
     path = tmp_path / "best.npz"
     interrupt_in_epoch(monkeypatch, 1)

@@ -163,10 +163,13 @@ def test_custom_activation_and_cost_cannot_be_saved(tmp_path):
 def test_a_network_whose_weights_were_replaced_badly_is_not_saved(tmp_path):
     net = bp4.Network([3, 2], seed=0)
     net.weights[0] = np.zeros((3, 2))
-    with pytest.raises(ValueError, match=r"w2 has shape \(3, 2\); expected \(2, 3\)"):
+    # The network's own check of its parameters, in the text's numbering.
+    with pytest.raises(
+        ValueError, match=r"w\^2 \(weights\[0\]\) has shape \(3, 2\); expected \(2, 3\)"
+    ):
         net.save(tmp_path / "net.npz")
     net.weights[0] = np.full((2, 3), np.nan)
-    with pytest.raises(ValueError, match=r"w2 contains NaN"):
+    with pytest.raises(ValueError, match=r"w\^2 \(weights\[0\]\) contains NaN"):
         net.save(tmp_path / "net.npz")
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import backprop
 from .activations import IDENTITY, RELU, SIGMOID, SOFTMAX, TANH, Activation
 from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .data import load_digits, load_mnist, load_toy
+from .data import expand_images, expand_mnist, load_digits, load_mnist, load_toy
 from .forward import feedforward
 from .network import Network
 from .teaching.gradcheck import gradient_check
@@ -121,6 +121,8 @@ __all__ = [
     "Walkthrough",
     "backward",
     "bias_gradient",
+    "expand_images",
+    "expand_mnist",
     "explain",
     "feedforward",
     "format_walkthrough",

@@ -189,6 +189,11 @@ def backward(
     ``(p.nabla_w, p.nabla_b)``, in the order of ``weights`` (``nabla_w[0]``
     is ∂C/∂w^2). ``output_activation`` is the output layer's σ: with the
     cost it chooses BP1's form (:func:`output_error_form`).
+
+    With dropout's masks in ``p`` (see :func:`bp4.forward.forward`), BP2
+    becomes :math:`δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l) ⊙ m^l`,
+    and BP4 reads the masked :math:`a^{l-1}`: the gradient of the thinned
+    network.
     """
     a_L, form = p.activations[-1], output_error_form(cost, output_activation)
     if form == "a - y":
@@ -216,6 +221,8 @@ def backward(
                 p.sigma_primes[i],
                 out=p.deltas[i],
             )
+            if p.masks is not None:  # dropout: a dropped neuron has δ^l_j = 0
+                p.deltas[i] *= p.masks[i]
         p.nabla_b[i] = _call(bias_gradient, p.deltas[i], out=p.nabla_b[i])
         p.nabla_w[i] = _call(
             weight_gradient, p.deltas[i], p.activations[i], out=p.nabla_w[i]

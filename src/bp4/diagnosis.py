@@ -143,9 +143,41 @@ def stall_message(
     )
 
 
-def divergence_advice(eta: float, X: Array) -> str:
-    """What to change when the cost became NaN or infinite."""
-    largest = float(np.max(np.abs(X)))
+def largest_magnitude(X: Array) -> float:
+    """max |x| over X, from its min and max (no temporary array the size of X)."""
+    return float(max(-X.min(), X.max()))
+
+
+def divergence_advice(
+    eta: float,
+    X: Array,
+    lmbda: float = 0.0,
+    n: int | None = None,
+    largest_at_start: float | None = None,
+) -> str:
+    """What to change when the cost became NaN or infinite.
+
+    In the order the causes are ruled out: the training data changed under
+    training (``largest_at_start`` is max |x| when sgd began), L2's weight
+    decay overshooting (ηλ/n ≥ 1 makes the factor 1 − ηλ/n ≤ 0), inputs of
+    extreme scale, and only then η.
+    """
+    largest = largest_magnitude(X)
+    if largest_at_start is not None and not largest == largest_at_start:
+        return (
+            f"the training inputs X changed during training (max |x| was "
+            f"{largest_at_start:.3g} when sgd started and is now {largest:.3g}): "
+            f"something modified them in place, such as a callback; sgd trains on "
+            f"X as it is, so leave it unchanged until sgd returns"
+        )
+    decay = eta * lmbda / n if n else 0.0
+    if decay >= 1:
+        return (
+            f"lmbda = {lmbda:g} makes eta·lmbda/n = {decay:.3g} (n = {n} training "
+            f"samples), so L2's step w → (1 − eta·lmbda/n) w multiplies every "
+            f"weight by {1 - decay:.3g} and overshoots 0; try a smaller lmbda, "
+            f"such as lmbda = {lmbda / (10 * decay):.3g} (eta·lmbda/n = 0.1)"
+        )
     if largest > EXTREME_INPUT:
         return (
             f"the inputs reach {largest:.3g}; scale them to unit size before "

@@ -34,6 +34,7 @@ def forward(
     activation: Activation,
     output_activation: Activation | None = None,
     out: Pass | None = None,
+    masks: Sequence[Array] | None = None,
 ) -> Pass:
     """Run the network on the columns of ``x``, keeping every :math:`z^l`, :math:`a^l`, :math:`σ'(z^l)`.
 
@@ -43,16 +44,24 @@ def forward(
     a^1 = x, ``activations[i]`` and ``zs[i - 1]`` belong to layer l = i + 1
     (lists are 0-based, the text numbers layers from 1). BP1 and BP2 reuse the
     kept σ'(z^l); BP4 reuses the kept a^{l-1}.
+
+    Dropout: ``masks[i]``, one column per hidden layer l = i + 2 of 0 and
+    1/(1 − p), thins the network: :math:`a^l = σ(z^l) ⊙ m^l`. The
+    masks are kept in the Pass, where :func:`bp4.backprop.backward` reads
+    them for BP2.
     """
     if out is None:
         sizes = [x.shape[0]] + [w.shape[0] for w in weights]
         out = Pass.empty(sizes, x.shape[1], np.result_type(x, *weights))
     out.activations[0] = x
+    out.masks = None if masks is None else list(masks)
     last = len(weights) - 1
     for i, (w, b) in enumerate(zip(weights, biases)):
         sigma = output_activation if i == last and output_activation else activation
         z = weighted_input(w, out.activations[i], b, out=out.zs[i])
         sigma.apply(z, out.activations[i + 1], out.sigma_primes[i])
+        if masks is not None and i < last:
+            out.activations[i + 1] *= masks[i]  # dropout's thinned layer
     return out
 
 

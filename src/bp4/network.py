@@ -14,6 +14,7 @@ thread its own network.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import warnings
@@ -37,23 +38,27 @@ from .diagnosis import (
     divergence_advice,
     input_scale_message,
     is_stalled,
+    largest_magnitude,
     stall_message,
 )
 from .files.saving import NetworkState, generator_from_state, load_state, save_state
 from .forward import feedforward, forward
 from .training import (
     MONITORS,
+    Checkpoint,
     EpochRecord,
+    EtaSchedule,
     History,
     InputScaleWarning,
     NaNOutputWarning,
+    Step,
     TrainingDivergedError,
     TrainingStalledWarning,
     count_correct,
     default_monitor,
+    dropout_masks,
     nan_message,
     predicted_classes,
-    update_parameters,
 )
 from .validation import (
     Targets,
@@ -61,14 +66,18 @@ from .validation import (
     check_callback,
     check_count,
     check_data,
+    check_dropout,
     check_float_dtype,
     check_inputs,
+    check_momentum,
     check_non_negative,
     check_output_and_cost,
     check_pair,
+    check_parameters,
     check_positive,
     check_seed,
     check_sizes,
+    check_training_set_size,
     class_midpoint,
     class_values,
     targets,
@@ -152,6 +161,7 @@ class Network:
         Only the built-in activations and costs can be saved, by name: a
         saved network is data, never code.
         """
+        check_parameters(self.weights, self.biases, self.sizes, self.dtype)
         for what, sigma, known in (
             ("activation", self.activation, ACTIVATIONS),
             ("output activation", self.output_activation, OUTPUT_ACTIVATIONS),
@@ -206,10 +216,12 @@ class Network:
 
     def feedforward(self, X: Any) -> Array:
         """The output a^L for inputs X of shape (n_1, m): shape (n_L, m)."""
+        self._check_parameters()
         return self._output(check_inputs(X, self.sizes[0], self.dtype))
 
     def forward(self, X: Any) -> tuple[list[Array], list[Array]]:
         """Every z^l and a^l for inputs X: see :func:`bp4.forward.forward`."""
+        self._check_parameters()
         X = check_inputs(X, self.sizes[0], self.dtype)
         p = forward(
             self.weights, self.biases, X, self.activation, self.output_activation
@@ -222,6 +234,7 @@ class Network:
         Y is one target column per sample, shape (n_L, m), or integer labels
         (m,): see :meth:`cost` for what targets mean.
         """
+        self._check_parameters()
         return self._backprop(*self._check_batch(X, Y))
 
     def learning_speeds(self, X: Any, Y: Any) -> list[float]:
@@ -249,6 +262,7 @@ class Network:
         a tanh output). Any other (n_L, m) array — regression targets, soft
         targets — is used exactly as given.
         """
+        self._check_parameters()
         return self._cost(*self._check_batch(X, Y))
 
     def predict(self, X: Any) -> Array:
@@ -283,6 +297,7 @@ class Network:
         are not classes (regression, soft targets) have no accuracy:
         ValueError, pointing to :meth:`cost`.
         """
+        self._check_parameters()
         X = check_inputs(X, self.sizes[0], self.dtype)
         found = targets(y, self.sizes[-1], X.shape[1], self.dtype, "y", self._values)
         if found.labels is None:
@@ -300,17 +315,33 @@ class Network:
 
     # -- learning ---------------------------------------------------------------
 
-    def update(self, X: Any, Y: Any, eta: float) -> None:
-        """One gradient-descent step on the batch: :math:`w → w − η ∂C/∂w`, :math:`b → b − η ∂C/∂b`."""
+    def update(
+        self,
+        X: Any,
+        Y: Any,
+        eta: float,
+        *,
+        lmbda: float = 0.0,
+        n: int | None = None,
+    ) -> None:
+        """One gradient-descent step on the batch (X, Y): network2's ``update_mini_batch``.
+
+        :math:`w → (1 − ηλ/n) w − η ∂C_0/∂w` and :math:`b → b − η ∂C_0/∂b`,
+        with ∂C₀/∂w, ∂C₀/∂b averaged over the batch's m columns and n the
+        size of the training set the batch comes from (default: m). With
+        ``lmbda = 0`` it is the plain :math:`w → w − η ∂C/∂w`. It is the step
+        every batch of :meth:`sgd` takes (the same :class:`~bp4.training.Step`),
+        so a run of network2 can be replayed batch by batch.
+        """
         X, Y = self._check_batch(X, Y)
         eta = check_positive(eta, "eta")
+        lmbda = check_non_negative(lmbda, "lmbda")
+        m = X.shape[1]
+        n = m if n is None else check_training_set_size(n, m)
+        self._check_parameters(changes=True)  # all layers updated, or none
         nabla_w, nabla_b = self._backprop(X, Y)
-        update_parameters(self.weights, self.biases, nabla_w, nabla_b, eta)
+        Step.of(eta, n, lmbda).apply(self.weights, self.biases, nabla_w, nabla_b)
 
-    # A diverging run overflows long before its cost is NaN; the check after
-    # each epoch reports it once, as TrainingDivergedError, rather than NumPy
-    # warning on every batch.
-    @np.errstate(over="ignore", invalid="ignore", divide="ignore")
     def sgd(
         self,
         X: Any,
@@ -320,9 +351,13 @@ class Network:
         eta: float,
         *,
         lmbda: float = 0.0,
+        l1: float = 0.0,
+        momentum: float = 0.0,
+        dropout: float = 0.0,
         validation: tuple[Any, Any] | None = None,
         test: tuple[Any, Any] | None = None,
         patience: int | None = None,
+        halve_eta: int | None = None,
         monitor: str | None = None,
         monitor_training_cost: bool = False,
         monitor_training_accuracy: bool = False,
@@ -371,9 +406,40 @@ class Network:
         accuracy stays near the most common class's share gets one
         :class:`~bp4.training.TrainingStalledWarning`.
 
+        Chapter 3's other techniques (see the docs' chapter-3 page):
+
+        - ``l1`` = λ₁ > 0 adds L1 regularisation,
+          :math:`C = C_0 + (λ_1/n) Σ_w |w|`, so the step gains
+          :math:`−(ηλ_1/n) sgn(w)` (sgn(0) = 0); it combines with ``lmbda``.
+        - ``momentum`` = μ in [0, 1) gives each parameter a velocity, zero at
+          the start of the call: :math:`v → μv − η∇C`, :math:`w → w + v`.
+        - ``dropout`` = p in [0, 1) drops each hidden neuron with probability
+          p, a new choice each mini-batch, and scales the kept ones by
+          1/(1 − p), so the trained network is used unchanged: the forward
+          pass multiplies a^l by the mask, BP2 multiplies δ^l by it. The
+          records (costs, accuracies) are of the whole network.
+        - ``halve_eta=N`` (needs ``validation``) halves η each time the
+          best epoch (by ``monitor``) has not improved for N epochs, and stops when η
+          has fallen to 1/128 of ``eta``; each record's ``eta`` is the η it
+          trained with. The network keeps its last epoch's parameters, as in
+          the text (add ``patience`` to restore the best epoch).
+
         Returns a :class:`~bp4.training.History` (a list of the records). If
         the cost becomes NaN or infinite, raises
         :class:`~bp4.training.TrainingDivergedError` naming the epoch.
+
+        Whatever ends training with an exception (a divergence, Ctrl-C, an
+        error in ``callback``), the network is first given back the
+        parameters of a finished epoch: with ``validation``, the best epoch so
+        far; without, the last epoch that finished; before the first, the
+        parameters it started with. The exception says which, in its message
+        (TrainingDivergedError, with ``restored_epoch``) or in a note
+        (``add_note``, shown under the traceback) and an attribute
+        ``restored_epoch`` (any other). A copy of the parameters is made per
+        epoch without validation, per better epoch with it: never per batch.
+        ``callback`` runs under the caller's NumPy error settings (training
+        itself silences overflow warnings: the check after each epoch reports
+        a divergence once).
 
         X is used in place when it has the network's dtype and is
         Fortran-ordered (one sample contiguous, as :func:`bp4.load_digits`
@@ -386,13 +452,19 @@ class Network:
         batch_size = check_count(batch_size, "batch_size", minimum=1)
         eta = check_positive(eta, "eta")
         lmbda = check_non_negative(lmbda, "lmbda")
+        l1 = check_non_negative(l1, "l1")
+        momentum = check_momentum(momentum)
+        dropout = check_dropout(dropout, self.sizes)
         check_callback(callback)
-        if patience is not None:
-            patience = check_count(patience, "patience", minimum=1)
+        for name, value in (("patience", patience), ("halve_eta", halve_eta)):
+            if value is None:
+                continue
+            check_count(value, name, minimum=1)
             if validation is None:
                 raise ValueError(
-                    "patience needs validation data: pass validation=(X_val, y_val)"
+                    f"{name} needs validation data: pass validation=(X_val, y_val)"
                 )
+        schedule = None if halve_eta is None else EtaSchedule(eta, halve_eta)
         held_out = {
             name: self._check_held_out(pair, name)
             for name, pair in (("validation", validation), ("test", test))
@@ -408,55 +480,90 @@ class Network:
         labels = {name: t.labels for name, (_, t) in held_out.items()}
         labels["training"] = training.labels
         self._warn_about_scale(X)
+        self._check_parameters(changes=True)  # before the first update
         n = X.shape[1]
         # One sample per contiguous row, so that gathering a batch copies rows.
         X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
         workspace = Workspace(self.sizes, min(batch_size, n), self.dtype)
-        weight_decay = 1.0 - eta * lmbda / n
+        velocities = None
+        if momentum:  # v = 0 at the start
+            velocities = (
+                [np.zeros_like(w) for w in self.weights],
+                [np.zeros_like(b) for b in self.biases],
+            )
         history = History()
         history.monitor = monitor
         nan_seen: set[str] = set()  # NaN outputs are reported once per data set
-        best: tuple[list[Array], list[Array]] | None = None  # for patience
+        kept = Checkpoint(self.weights, self.biases)
+        largest_input = largest_magnitude(X_rows)  # to tell if X changes under sgd
+        caller_errors = np.geterr()  # the callback runs under the caller's settings
         warned = False  # a stalled run is reported once
-        for epoch in range(1, epochs + 1):
-            start = time.perf_counter()
-            cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
-            record = self._record(
-                epoch, cost, start, X, training, lmbda, held_out,
-                monitor_training_cost, monitor_training_accuracy,
-                monitor_learning_speeds, nan_seen,
-            )  # fmt: skip
-            if not np.isfinite(record.cost):
-                advice = divergence_advice(eta, X)
-                raise TrainingDivergedError(record, eta, history, advice)
-            history.append(record)
-            if verbose:
-                print(record, flush=True)
-            if callback is not None:
-                callback(record)
-            if not warned:
-                warned = self._warn_if_stalled(history, X, labels)
-            if patience is not None and history.best_epoch is not None:
-                if history.best_epoch == epoch:
-                    best = (
-                        [w.copy() for w in self.weights],
-                        [b.copy() for b in self.biases],
+        epoch = 0
+        try:
+            for epoch in range(1, epochs + 1):
+                start = time.perf_counter()
+                # A diverging run overflows long before its cost is NaN; the
+                # check after each epoch reports it once, as
+                # TrainingDivergedError, rather than NumPy warning on every batch.
+                step = Step.of(eta, n, lmbda, l1, momentum, velocities)
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    cost = self._train_epoch(X_rows, Y_rows, workspace, step, dropout)
+                    record = self._record(
+                        epoch, cost, start, X, training, lmbda, held_out,
+                        monitor_training_cost, monitor_training_accuracy,
+                        monitor_learning_speeds, nan_seen, l1,
+                    )  # fmt: skip
+                record = dataclasses.replace(record, eta=eta)
+                if not np.isfinite(record.cost):
+                    kept.restore(self.weights, self.biases)
+                    advice = divergence_advice(eta, X_rows, lmbda, n, largest_input)
+                    raise TrainingDivergedError(
+                        record, eta, history, advice, kept.epoch, kept.what
                     )
-                elif epoch - history.best_epoch >= patience:
-                    history.stopped_early = epoch < epochs
-                    break
-        if best is not None:  # early stopping keeps the best epoch's parameters
-            for w, b, best_w, best_b in zip(self.weights, self.biases, *best):
-                w[...], b[...] = best_w, best_b
+                history.append(record)
+                self._keep(kept, history, "validation" in held_out)
+                if verbose:
+                    print(record, flush=True)
+                if callback is not None:
+                    with np.errstate(**caller_errors):
+                        callback(record)
+                if not warned:
+                    warned = self._warn_if_stalled(history, X, labels)
+                if patience is not None and history.best_epoch is not None:
+                    if epoch - history.best_epoch >= patience:
+                        history.stopped_early = epoch < epochs
+                        history.stop_reason = "patience"
+                        break
+                if schedule is not None:
+                    if schedule.after_epoch(history.best_epoch == epoch):
+                        history.stopped_early = epoch < epochs
+                        history.stop_reason = "eta fell to 1/128 of its first value"
+                        break
+                    eta = schedule.eta
+        except BaseException as error:
+            if not isinstance(error, TrainingDivergedError):
+                kept.restore(self.weights, self.biases)
+                _say_what_was_kept(error, epoch, kept)
+            raise
+        if patience is not None:  # early stopping keeps the best epoch's parameters
+            kept.restore(self.weights, self.biases)
         return history
+
+    def _keep(self, kept: Checkpoint, history: History, validated: bool) -> None:
+        """Copy the parameters an exception would restore: the best epoch, or the last."""
+        epoch = history[-1].epoch
+        if not validated:
+            kept.keep(self.weights, self.biases, epoch, "the last epoch that finished")
+        elif history.best_epoch == epoch:
+            kept.keep(self.weights, self.biases, epoch, "the best validation epoch")
 
     def _train_epoch(
         self,
         X_rows: Array,
         Y_rows: Array,
         workspace: Workspace,
-        eta: float,
-        weight_decay: float,
+        step: Step,
+        dropout: float = 0.0,
     ) -> float:
         """One epoch of updates; returns the mean of the batches' costs C_0."""
         n = X_rows.shape[0]
@@ -465,17 +572,22 @@ class Network:
         for k in range(0, n, workspace.batch_size):
             batch = order[k : k + workspace.batch_size]
             p, y = workspace.gather(X_rows, Y_rows, batch)
+            masks = (
+                dropout_masks(self.sizes, dropout, self.rng, self.dtype)
+                if dropout
+                else None
+            )
             forward(
                 self.weights, self.biases, p.activations[0], self.activation,
-                self.output_activation, out=p,
+                self.output_activation, out=p, masks=masks,
             )  # fmt: skip
             total += self.cost_function.fn(p.activations[-1], y) * len(batch)
             nabla_w, nabla_b = bp.backward(
                 self.weights, y, self.cost_function, p, self.output_activation
             )
-            update_parameters(
-                self.weights, self.biases, nabla_w, nabla_b, eta, weight_decay,
-                workspace.step_w, workspace.step_b,
+            step.apply(
+                self.weights, self.biases, nabla_w, nabla_b, workspace.step_w,
+                workspace.step_b,
             )  # fmt: skip
         return total / n
 
@@ -492,10 +604,11 @@ class Network:
         monitor_training_accuracy: bool,
         monitor_learning_speeds: bool,
         nan_seen: set[str],
+        l1: float = 0.0,
     ) -> EpochRecord:
         """The epoch's record: the costs and counts asked for, timed from ``start``."""
         n, Y = X.shape[1], training.Y
-        l2 = self._l2_term(lmbda, n)
+        l2 = self._l2_term(lmbda, n) + self._l1_term(l1, n)
         cost = (self._cost(X, Y) if monitor_training_cost else batch_cost) + l2
         found: dict[str, Any] = {}
         if not np.isfinite(cost):  # sgd reports the divergence, not NaN outputs
@@ -527,8 +640,8 @@ class Network:
         if n_nan and name not in nan_seen:
             nan_seen.add(name)
             message = nan_message(n_nan, len(labels), f"{name} samples")
-            # 5: past this method, _record, sgd and its np.errstate wrapper.
-            warnings.warn(NaNOutputWarning(message), stacklevel=5)
+            # 4: past this method, _record and sgd, to the caller.
+            warnings.warn(NaNOutputWarning(message), stacklevel=4)
         return correct
 
     def _check_monitor(
@@ -560,8 +673,8 @@ class Network:
         """One InputScaleWarning if X is far from the scale the initialisation assumes."""
         message = input_scale_message(X)
         if message is not None:
-            # 4: past this method, sgd and its np.errstate wrapper, to the caller.
-            warnings.warn(InputScaleWarning(message), stacklevel=4)
+            # 3: past this method and sgd, to the caller.
+            warnings.warn(InputScaleWarning(message), stacklevel=3)
 
     def _warn_if_stalled(
         self, history: History, X: Array, labels: dict[str, Array | None]
@@ -587,8 +700,8 @@ class Network:
             self.weights, self.biases, X, self.activation,
             self.output_activation, accuracy, chance,
         )  # fmt: skip
-        # 4: past this method, sgd and its np.errstate wrapper, to the caller.
-        warnings.warn(TrainingStalledWarning(message), stacklevel=4)
+        # 3: past this method and sgd, to the caller.
+        warnings.warn(TrainingStalledWarning(message), stacklevel=3)
         return True
 
     # -- on arrays already checked ------------------------------------------------
@@ -615,6 +728,12 @@ class Network:
             return 0.0
         return lmbda / (2 * n) * sum(float(np.sum(w * w)) for w in self.weights)
 
+    def _l1_term(self, l1: float, n: int) -> float:
+        """(λ₁/n) Σ_w |w|, the L1 term of the regularised cost."""
+        if l1 == 0:
+            return 0.0
+        return l1 / n * sum(float(np.sum(np.abs(w))) for w in self.weights)
+
     @property
     def _values(self) -> tuple[float, float]:
         """The targets of class 0 and class 1 when there is one output."""
@@ -624,6 +743,19 @@ class Network:
     def _midpoint(self) -> float:
         """A one-output network's classes are split here: 0.5, or 0 for tanh."""
         return class_midpoint(self.output_activation)
+
+    def _check_parameters(self, changes: bool = False) -> None:
+        """The weights and biases as they are now (students set them by hand).
+
+        Finite values are required where a NaN would spread or persist:
+        training (``changes=True``, which also needs writeable arrays) and
+        saving. Elsewhere a NaN parameter gives NaN outputs, which the result
+        shows and evaluate and predict report.
+        """
+        check_parameters(
+            self.weights, self.biases, self.sizes, self.dtype, finite=changes,
+            writeable=changes,
+        )  # fmt: skip
 
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
         return check_batch(
@@ -638,3 +770,17 @@ class Network:
     def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Targets]:
         """Checked (X, Targets) of a validation or test pair, by the training rule."""
         return self._check_data(*check_pair(pair, name), name=name)
+
+
+def _say_what_was_kept(error: BaseException, epoch: int, kept: Checkpoint) -> None:
+    """Tell whoever catches ``error`` what the network holds now: a note and an attribute."""
+    note = (
+        f"bp4: sgd stopped during epoch {epoch}; the network now holds {kept.what} "
+        f"(restored_epoch = {kept.epoch})"
+    )
+    try:
+        error.restored_epoch = kept.epoch  # type: ignore[attr-defined]
+    except AttributeError:  # an exception class with __slots__
+        pass
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(note)

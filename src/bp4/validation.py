@@ -455,3 +455,164 @@ def check_output_and_cost(output_activation: Any, cost: Any) -> None:
         f"{output_activation.name!r}: {why}. Use output_activation="
         f"{allowed[0]!r}, or cost='quadratic'"
     )
+
+
+def check_parameters(
+    weights: Any,
+    biases: Any,
+    sizes: Sequence[int],
+    dtype: np.dtype,
+    *,
+    finite: bool = True,
+    writeable: bool = False,
+) -> None:
+    """Weights and biases a network of ``sizes`` can compute with, as they are.
+
+    ``weights[i]`` must be :math:`w^{i+2}`, an array of shape
+    :math:`(n_{i+2}, n_{i+1})`, and ``biases[i]`` :math:`b^{i+2}`, of shape
+    :math:`(n_{i+2}, 1)`: one of each for every layer after the input, of the
+    network's ``dtype``, with finite values (``finite=False`` skips that
+    check, for the methods whose result shows a NaN or reports it). A 1-D bias :math:`(n_l,)` is
+    refused, not broadcast: added to z^l it would be added along the wrong
+    axis whenever the batch happens to have n_l columns. ``writeable=True``
+    (for the methods that update in place) also refuses read-only arrays, so
+    that a step fails before it changes any layer, not after the first.
+
+    Students set ``net.weights`` and ``net.biases`` by hand; the methods of
+    :class:`bp4.Network` call this once per call (never per batch), and the
+    teaching tools may call it too. Each failure names the layer in the
+    text's numbering (w^3, b^2) and the shape expected.
+    """
+    L = len(sizes)
+    for name, params in (("weights", weights), ("biases", biases)):
+        if isinstance(params, np.ndarray) or not isinstance(params, Sequence):
+            raise TypeError(
+                f"{name} must be a list of {L - 1} arrays, one per layer l = 2 … {L}; "
+                f"got {type(params).__name__}"
+            )
+        if len(params) != L - 1:
+            what = "weight matrices w^l" if name == "weights" else "bias columns b^l"
+            raise ValueError(
+                f"{name} has {len(params)} arrays, but sizes {list(sizes)} need "
+                f"{L - 1} {what}, for l = 2 … {L}"
+            )
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        l = i + 2  # weights[0] is w^2: Python counts from 0, the text from 1
+        _check_parameter(w, f"w^{l}", f"weights[{i}]", (sizes[i + 1], sizes[i]),
+                         f"(n_{l}, n_{l - 1})", dtype, finite, writeable)  # fmt: skip
+        _check_parameter(b, f"b^{l}", f"biases[{i}]", (sizes[i + 1], 1),
+                         f"(n_{l}, 1)", dtype, finite, writeable)  # fmt: skip
+
+
+def _check_parameter(
+    value: Any,
+    symbol: str,
+    name: str,
+    shape: tuple[int, int],
+    symbolic: str,
+    dtype: np.dtype,
+    finite: bool,
+    writeable: bool,
+) -> None:
+    """One w^l or b^l: see :func:`check_parameters`."""
+    where = f"{symbol} ({name})"
+    if not isinstance(value, np.ndarray) or isinstance(
+        value, (np.matrix, np.ma.MaskedArray)
+    ):
+        raise TypeError(
+            f"{where} must be a NumPy array of shape {shape} = {symbolic}, got "
+            f"{type(value).__name__}: set net.{name} = np.array(..., "
+            f"dtype=np.{dtype.name})"
+        )
+    if value.shape != shape:
+        hint = ""
+        if value.shape == shape[::-1] and shape[0] != shape[1]:
+            hint = f"; it looks transposed: set net.{name} = net.{name}.T"
+        elif value.shape == (shape[0],):
+            hint = (
+                f"; a 1-D bias would be added along the wrong axis, so bp4 refuses "
+                f"it: set net.{name} = net.{name}.reshape(-1, 1)"
+            )
+        raise ValueError(
+            f"{where} has shape {value.shape}; expected {shape} = {symbolic}{hint}"
+        )
+    if value.dtype != dtype:
+        got = str(value.dtype)
+        if value.dtype.name == dtype.name:
+            got = f"{value.dtype.str} (the other byte order)"
+        raise TypeError(
+            f"{where} has dtype {got}; expected the network's dtype {dtype.name}: "
+            f"set net.{name} = net.{name}.astype(np.{dtype.name})"
+        )
+    # One sum is finite when every value is (NaN and ±inf propagate); only if
+    # it is not, min and max tell NaN or ±inf from a sum that overflowed.
+    if (
+        finite
+        and not math.isfinite(np.add.reduce(value, axis=None))
+        and not (np.isfinite(value.min()) and np.isfinite(value.max()))
+    ):
+        raise ValueError(
+            f"{where} contains NaN or infinite values; expected finite numbers "
+            f"(re-create the network, or load a saved one)"
+        )
+    if writeable and not value.flags.writeable:
+        raise ValueError(
+            f"{where} is read-only, and training updates it in place: set a "
+            f"writeable copy, net.{name} = net.{name}.copy()"
+        )
+
+
+def _real(value: Any) -> float | None:
+    """``value`` as a finite float, or None if it is not a finite real number."""
+    if isinstance(value, bool) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def check_momentum(value: Any) -> float:
+    """The momentum coefficient μ of v → μv − η∇C: a number in [0, 1)."""
+    mu = _real(value)
+    if mu is not None and 0 <= mu < 1:
+        return mu
+    if mu is not None and mu >= 1:
+        why = (
+            "μ = 1 leaves no friction and μ > 1 makes the velocity grow without "
+            "bound, so gradient descent diverges"
+        )
+    elif mu is not None:
+        why = "μ < 0 reverses the velocity at every step, so the descent oscillates"
+    else:
+        why = "1 − μ is the friction that slows the velocity v"
+    raise ValueError(f"momentum must be a number in [0, 1), got {value!r}: {why}")
+
+
+def check_dropout(value: Any, sizes: Sequence[int]) -> float:
+    """The probability p of dropping a hidden neuron: a number in [0, 1)."""
+    p = _real(value)
+    if p is None or not 0 <= p < 1:
+        raise ValueError(
+            f"dropout must be a probability in [0, 1), got {value!r}: p is the "
+            f"chance that a hidden neuron is dropped (p = 1 would drop them all)"
+        )
+    if p > 0 and len(sizes) < 3:
+        raise ValueError(
+            f"dropout drops hidden neurons, and sizes {list(sizes)} has no hidden "
+            f"layer: use dropout=0"
+        )
+    return p
+
+
+def check_training_set_size(value: Any, m: int) -> int:
+    """n of L2's ηλ/n: the training set's size, so at least the batch's m."""
+    if not _is_integer(value) or value < m:
+        raise ValueError(
+            f"n must be the number of training samples, at least the batch's "
+            f"m = {m}, got {value!r}"
+        )
+    return int(value)

@@ -36,6 +36,9 @@ class Pass:
     deltas: list[Array]  # δ^l = ∂C/∂z^l
     nabla_w: list[Array]  # ∂C/∂w^l averaged over the batch (BP4)
     nabla_b: list[Array]  # ∂C/∂b^l averaged over the batch (BP3)
+    # Dropout: per hidden layer, a column (n_l, 1) of 0 (dropped) and 1/(1 − p)
+    # (kept), shared by the batch's samples; None without dropout.
+    masks: list[Array] | None = None
 
     @classmethod
     def empty(cls, sizes: Sequence[int], m: int, dtype: np.dtype) -> Pass:

@@ -1,9 +1,10 @@
 """Data to train on: the 8×8 digits shipped with bp4 (``digits``), MNIST
-(``mnist``: the IDX files, read strictly, downloaded and verified) and the
+(``mnist``: the IDX files, read strictly, downloaded and verified), the
 playground's seeded 2-D sets (``toy``: moons, circles, xor, spiral, and the
-curve to fit)."""
+curve to fit), and chapter 3's artificially expanded data (``expand``)."""
 
 from .digits import Dataset, load_digits
+from .expand import expand_images, expand_mnist
 from .mnist import MnistData, MnistUnavailableError, load_mnist
 from .toy import TOY_SETS, circles, curve, load_toy, moons, spiral, xor
 
@@ -14,6 +15,8 @@ __all__ = [
     "MnistUnavailableError",
     "circles",
     "curve",
+    "expand_images",
+    "expand_mnist",
     "load_digits",
     "load_mnist",
     "load_toy",
