@@ -133,6 +133,20 @@ def test_bad_arguments_name_what_was_wrong(args, kwargs, error, message):
         explain(*args, **kwargs)
 
 
+def test_hand_set_parameters_are_checked_as_the_network_checks_them():
+    net = bp4.Network([3, 4, 2], seed=0)
+    net.biases[0] = net.biases[0].ravel()  # (4,), not the column (4, 1)
+    with pytest.raises(ValueError, match=r"b\^2") as explained:
+        explain(net)
+    with pytest.raises(ValueError) as backprop:
+        net.backprop(np.zeros((3, 1)), np.array([1]))
+    assert str(explained.value) == str(backprop.value)
+    net = bp4.Network([3, 4, 2], seed=0)
+    net.weights[1] = net.weights[1].T
+    with pytest.raises(ValueError, match=r"w\^3"):
+        explain(net, eta=0.5)
+
+
 def test_the_whole_step_is_printed_and_typeset(digits_net):
     net, x, label = digits_net
     walk = explain(net, x, label, eta=0.5)

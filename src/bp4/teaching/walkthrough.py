@@ -34,6 +34,7 @@ from ..network import Network
 from ..training import update_parameters
 from ..validation import (
     check_inputs,
+    check_parameters,
     check_positive,
     check_target_range,
     check_targets,
@@ -259,6 +260,9 @@ def explain(
     """
     given = isinstance(net, Network)
     net, rng = _network_to_explain(net, x, seed, activation, cost, output_activation)
+    # Weights set by hand are checked as Network's own methods check them; a
+    # NaN is not refused, since the walk-through shows where it goes.
+    check_parameters(net.weights, net.biases, net.sizes, net.dtype, finite=False)
     n_in, n_out = net.sizes[0], net.sizes[-1]
     if x is None:
         x = np.round(rng.random((n_in, 1)), 2)
