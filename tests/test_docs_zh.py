@@ -35,6 +35,7 @@ ZH = {
         "algorithm",
         "implications",
         "output_layers",
+        "chapter3",
         "targets",
         "vanishing",
         "tutorials/digits",

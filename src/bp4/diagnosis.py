@@ -144,7 +144,7 @@ def stall_message(
 
 
 def largest_magnitude(X: Array) -> float:
-    """max |x| over X, from its min and max (no temporary array the size of X)."""
+    """The largest absolute value in X, from its min and max (no temporary array)."""
     return float(max(-X.min(), X.max()))
 
 
@@ -158,7 +158,8 @@ def divergence_advice(
     """What to change when the cost became NaN or infinite.
 
     In the order the causes are ruled out: the training data changed under
-    training (``largest_at_start`` is max |x| when sgd began), L2's weight
+    training (``largest_at_start`` is :func:`largest_magnitude` of X when sgd
+    began), L2's weight
     decay overshooting (ηλ/n ≥ 1 makes the factor 1 − ηλ/n ≤ 0), inputs of
     extreme scale, and only then η.
     """
