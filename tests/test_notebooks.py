@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,13 @@ NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 IN_CI = bool(os.environ.get("CI"))
 
 
-def test_there_are_three_notebooks():
+def test_there_are_five_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
         "digits_training.ipynb",
         "four_equations.ipynb",
         "learning_slowdown.ipynb",
+        "playground.ipynb",
+        "step_through.ipynb",
     ]
 
 
@@ -89,6 +92,32 @@ def test_learning_slowdown(tmp_path: Path):
     assert "quadratic: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.0173" in text
     assert "cross-entropy: a = 0.982, σ'(z) = 0.0177, δ = ∂C/∂b = 0.9820" in text
     assert len(shown(nb, "image/png")) == 1
+
+
+def test_step_through(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/step_through.ipynb", tmp_path)
+    (walkthrough,) = shown(nb, "text/markdown")
+    assert "**8. Update** by gradient descent, $\\eta = 0.5$" in walkthrough
+    assert "after the step: $C = " in walkthrough
+    assert shown(nb, "text/plain").count("True") == 0  # printed, not shown
+    text = "".join(out.get("text", "") for out in outputs(nb))
+    assert text.count("True") == 2 and "C_after = " in text
+    assert "w^2 (30×64)" in text and "⋯" in text
+    (player,) = shown(nb, "text/html")
+    assert player.count("data:image/png") == 8  # 1 + 2 + 1 + 1 + 1 + 2 frames
+    assert "https://" not in player
+
+
+def test_playground(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/playground.ipynb", tmp_path)
+    text = "".join(out.get("text", "") for out in outputs(nb))
+    accuracy = float(re.search(r"held-out accuracy (\S+)%", text)[1])
+    assert accuracy >= 97.0
+    (player,) = shown(nb, "text/html")
+    assert (
+        player.count("data:image/png") == 1 + 100 // 3 + 1
+    )  # every 3rd epoch, the last
+    assert len(shown(nb, "image/png")) == 2  # the last epoch, the fitted curve
 
 
 def test_the_docs_show_every_notebook():

@@ -18,14 +18,17 @@ from typing import TYPE_CHECKING, Any
 from . import backprop
 from .activations import IDENTITY, RELU, SIGMOID, SOFTMAX, TANH, Activation
 from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
-from .data import load_digits, load_mnist
+from .data import load_digits, load_mnist, load_toy
 from .forward import feedforward
 from .network import Network
 from .teaching.gradcheck import gradient_check
+from .teaching.playground import PlaygroundRun, playground
 from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
 from .training import (
     EpochRecord,
     History,
+    InputScaleWarning,
+    NaNOutputWarning,
     TrainingDivergedError,
     TrainingStalledWarning,
 )
@@ -107,8 +110,11 @@ __all__ = [
     "CrossEntropyCost",
     "EpochRecord",
     "History",
+    "InputScaleWarning",
     "LogLikelihoodCost",
+    "NaNOutputWarning",
     "Network",
+    "PlaygroundRun",
     "QuadraticCost",
     "TrainingDivergedError",
     "TrainingStalledWarning",
@@ -122,7 +128,9 @@ __all__ = [
     "hidden_error",
     "load_digits",
     "load_mnist",
+    "load_toy",
     "output_error",
+    "playground",
     "simplified_output_error",
     "softmax_cross_entropy_output_error",
     "softmax_output_error",
