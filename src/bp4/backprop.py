@@ -125,6 +125,10 @@ def softmax_cross_entropy_output_error(
     return delta
 
 
+# The forms a cost may declare for an output σ (its output_error_forms).
+_SIMPLIFIED_FORMS = frozenset({"a - y", "softmax cross-entropy"})
+
+
 def output_error_form(cost: Cost, output_activation: Activation | None) -> str:
     """Which form of BP1 :func:`backward` takes for ``cost`` and the output σ.
 
@@ -136,7 +140,13 @@ def output_error_form(cost: Cost, output_activation: Activation | None) -> str:
     """
     forms = getattr(cost, "output_error_forms", None) or {}
     if output_activation is not None and output_activation.name in forms:
-        return str(forms[output_activation.name])
+        form = forms[output_activation.name]
+        if form not in _SIMPLIFIED_FORMS:
+            raise ValueError(
+                f"cost.output_error_forms[{output_activation.name!r}] is {form!r}; "
+                f"expected one of {sorted(_SIMPLIFIED_FORMS)}"
+            )
+        return str(form)
     if output_activation is None or output_activation.elementwise:
         return "hadamard"
     return "softmax"
