@@ -191,6 +191,27 @@ def test_gradcheck_takes_an_output_activation(capsys):
     assert re.search(r"^Largest error \S+: good ", out, re.M)
 
 
+def test_gradcheck_of_a_deep_sigmoid_network_exits_0(capsys):
+    # 32 layers: ∂C/∂w^2 is about 1e-19 and its finite difference exactly 0.
+    assert main(["gradcheck", "--sizes", "4", *["4"] * 30, "3"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^l = 2 .* too small to judge$", out, re.M)
+    assert re.search(r"^l = 32 .* good$", out, re.M)
+    assert re.search(r"^Largest error \S+: good ", out, re.M)
+    assert re.search(r"^Too small to judge: l = 2–\d+, whose gradients", out, re.M)
+    assert "wrong" not in out.replace("not a number wrong", "")
+
+
+def test_gradcheck_of_a_wrong_backprop_exits_1(capsys, monkeypatch):
+    monkeypatch.setattr(
+        bp4.backprop,
+        "hidden_error",
+        lambda w_next, delta_next, sigma_prime_z, out=None: w_next.T @ delta_next,
+    )
+    assert main(["gradcheck", "--sizes", "4", *["4"] * 30, "3"]) == 1
+    assert re.search(r"^Largest error \S+: wrong ", capsys.readouterr().out, re.M)
+
+
 def test_gradcheck_reads_a_nan_error_as_wrong(capsys, monkeypatch):
     def nan_check(net, X, Y):
         return [LayerError(2, 1e-9, float("nan")), LayerError(3, 1e-9, 1e-9)]
