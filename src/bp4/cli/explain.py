@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 
 import numpy as np
 
 from ..network import Network
-from .checks import _option_names, check_memory
+from .checks import _option_names, check_gradcheck_size, check_memory, parameters
+
+# A check of this many parameters or more reports its progress on stderr.
+PROGRESS_FROM = 10_000
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -26,6 +31,7 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     from ..teaching.gradcheck import gradient_check, max_error, thresholds, worst
 
     check_memory(args.sizes, args.batch_size, "checking")
+    check_gradcheck_size(args.sizes)
     with _option_names():
         net = Network(
             args.sizes, args.activation, args.cost, seed=args.seed,
@@ -38,7 +44,7 @@ def run_gradcheck(args: argparse.Namespace) -> int:
         Y = np.eye(n_out)[:, rng.integers(n_out, size=m)]
     else:
         Y = rng.random((n_out, m))  # targets in [0, 1)
-    errors = gradient_check(net, X, Y)
+    errors = gradient_check(net, X, Y, progress=_progress(net.sizes))
     print(
         f"Gradient check of {net} on {m} random samples (seed {args.seed}):\n"
         "relative error |backprop - finite difference| / (|backprop| + |finite "
@@ -58,3 +64,20 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     if note:
         print(note[0].upper() + note[1:] + ".")
     return 1 if overall == "wrong" else 0
+
+
+def _progress(sizes: list[int]) -> Callable[[int, int], None] | None:
+    """A line on stderr at each tenth of a long check, None for a short one."""
+    if parameters(sizes) < PROGRESS_FROM:
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done * 10 // total != (done - 1) * 10 // total:
+            print(
+                f"bp4 gradcheck: {done:,} of {total:,} parameters "
+                f"({4 * done:,} forward passes)",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return show

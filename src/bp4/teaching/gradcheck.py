@@ -15,7 +15,8 @@ parameters, whatever the network's dtype: in float32 the rounding of C alone,
 divided by ε, would swamp the gradient. Backpropagation's gradient stays in
 the network's dtype, since that is the arithmetic being checked.
 
-The comparison is honest about rounding (:func:`compare`): a difference no
+The comparison is honest about rounding (:func:`bp4.teaching.comparison.compare`,
+importable from here too): a difference no
 larger than what rounding can produce (the *floor*) is not evidence of a
 mistake, and a layer whose gradient is too close to that floor to tell good
 from wrong reads "too small to judge", not "wrong".
@@ -24,7 +25,7 @@ from wrong reads "too small to judge", not "wrong".
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,130 +34,45 @@ import numpy as np
 from ..array import Array
 from ..forward import feedforward
 from ..validation import check_batch, check_positive
+from .comparison import (
+    READINGS,
+    WRONG_ABOVE,
+    Comparison,
+    compare,
+    good_below,
+    reading,
+    relative_error,
+    thresholds,
+    worst,
+)
 
 if TYPE_CHECKING:
     from ..network import Network
 
-# The readings, from best to worst: a layer's reading is the worse of its
-# weights' and its biases', a check's the worst of its layers'.
-READINGS = ("good", "too small to judge", "suspicious", "wrong")
-
-# A relative error above this reads "wrong" in any dtype: no rounding explains
-# a gradient that is off by more than 1%.
-WRONG_ABOVE = 1e-2
+# The comparison's names, importable from here as before.
+__all__ = [
+    "READINGS",
+    "WRONG_ABOVE",
+    "Comparison",
+    "GradientCheck",
+    "LayerError",
+    "compare",
+    "finite_difference_floor",
+    "good_below",
+    "gradient_check",
+    "layer_floor",
+    "layer_list",
+    "max_error",
+    "numerical_gradient",
+    "reading",
+    "relative_error",
+    "thresholds",
+    "worst",
+]
 
 # How many times the estimated rounding of the finite differences the floor
 # allows: the estimate is a typical size, not a bound.
 FLOOR_MARGIN = 8.0
-
-
-def good_below(dtype: Any = np.float64) -> float:
-    """The relative error below which a gradient computed in ``dtype`` reads good.
-
-    1e-7 in float64, the usual threshold. A less precise dtype's
-    backpropagation cannot agree that closely: its threshold is 10,000 units
-    of rounding (u, half the machine epsilon) rounded up to a power of ten,
-    1e-3 in float32 (sigmoid outputs near 1 with the cross-entropy cost
-    reach 3e-4 there), and never more than a tenth of :data:`WRONG_ABOVE`.
-    """
-    u = float(np.finfo(dtype).eps) / 2
-    t = 10.0 ** math.ceil(math.log10(1e4 * u))
-    return min(max(1e-7, t), WRONG_ABOVE / 10)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A computed gradient against a reference for it, and what that says.
-
-    ``error`` is the relative error ‖a − n‖ / max(‖a‖ + ‖n‖, floor), Euclidean
-    norms over the whole array; ``size`` is ‖a‖ + ‖n‖; ``floor`` the norm of
-    difference that rounding alone can produce. ``reading`` is "good",
-    "suspicious", "wrong" or "too small to judge" (see :func:`compare`).
-    """
-
-    error: float
-    reading: str
-    size: float
-    floor: float
-
-
-def compare(
-    analytic: Any, numeric: Any, dtype: Any = np.float64, floor: float = 0.0
-) -> Comparison:
-    """Compare ``analytic`` (computed in ``dtype``) with a reference ``numeric``.
-
-    With d = ‖a − n‖, s = ‖a‖ + ‖n‖ and F the absolute ``floor`` (the size of
-    difference rounding alone can produce, 0 for an exact reference):
-
-    - "wrong" if a value is not a number or infinite, or if d − F > 1e-2 s:
-      even the part of the difference rounding cannot explain is over 1%;
-    - "good" if d + F < t s, t = :func:`good_below` (``dtype``), 1e-7 in
-      float64: the two agree, and would even with rounding's worst added;
-    - "suspicious" if d − F ≥ t s: they differ by more than t, less than 1%;
-    - "too small to judge" otherwise: the gradient is so small next to the
-      floor that rounding could make it read good or bad, so this comparison
-      shows nothing (in a deep sigmoid network, ∂C/∂w^2 may be 1e-19, and
-      nudging w^2 by ε changes C by less than C's own rounding).
-
-    Two exact zeros with no floor read good. With ``floor=0`` the reading is
-    the plain one of the relative error d / s (:func:`reading`).
-    """
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
-    if a.shape != n.shape:
-        raise ValueError(
-            f"compare needs two arrays of the same shape, got analytic {a.shape} "
-            f"and numeric {n.shape}"
-        )
-    floor = float(floor)
-    if not floor >= 0:  # also refuses NaN
-        raise ValueError(f"floor must be a number >= 0, got {floor!r}")
-    with np.errstate(invalid="ignore", over="ignore"):
-        d = float(np.linalg.norm(a - n))
-        s = float(np.linalg.norm(a) + np.linalg.norm(n))
-    tiny = np.finfo(np.float64).tiny
-    error = d / max(s, floor, tiny) if math.isfinite(d + s) else math.nan
-    t = good_below(dtype)
-    if not math.isfinite(d + s) or d - floor > WRONG_ABOVE * s:
-        verdict = "wrong"
-    elif d + floor < t * s or (s == 0 and floor == 0):
-        verdict = "good"
-    elif d - floor >= t * s:
-        verdict = "suspicious"
-    else:
-        verdict = "too small to judge"
-    return Comparison(error, verdict, s, floor)
-
-
-def worst(readings: Sequence[str]) -> str:
-    """The worst of ``readings``, in the order of :data:`READINGS`."""
-    return max(readings, key=READINGS.index)
-
-
-def relative_error(analytic: Array, numeric: Array) -> float:
-    """‖a − n‖ / max(‖a‖ + ‖n‖, tiny), with ‖·‖ the Euclidean norm over the whole array.
-
-    A norm over the layer rather than the worst single entry: entries whose
-    gradient is near zero would otherwise be judged by rounding noise alone.
-    (:func:`compare` adds the absolute floor of rounding and a reading.)
-    """
-    tiny = np.finfo(np.float64).tiny
-    num = float(np.linalg.norm(analytic - numeric))
-    return num / max(float(np.linalg.norm(analytic) + np.linalg.norm(numeric)), tiny)
-
-
-def reading(error: float, dtype: Any = np.float64) -> str:
-    """The plain reading of a relative error: good, suspicious or wrong.
-
-    Below :func:`good_below` (1e-7 in float64) good, above 1e-2 (or not a
-    number) wrong, in between suspicious. It knows nothing of rounding's
-    floor: :func:`compare` does, and may read "too small to judge".
-    """
-    if error < good_below(dtype):
-        return "good"
-    if error <= WRONG_ABOVE:
-        return "suspicious"
-    return "wrong"
 
 
 # -- finite differences, in float64 ----------------------------------------------
@@ -197,11 +113,29 @@ def numerical_gradient(
 
 
 def _numerical(
-    net: Network, copy: _Float64Copy, eps: float
+    net: Network, copy: _Float64Copy, eps: float, progress: Progress | None = None
 ) -> tuple[list[Array], list[Array]]:
-    nabla_w = [_central_differences(net, copy, w, eps) for w in copy.weights]
-    nabla_b = [_central_differences(net, copy, b, eps) for b in copy.biases]
+    total = sum(theta.size for theta in copy.weights + copy.biases)
+    counter = _Counter(total, progress)
+    nabla_w = [_central_differences(net, copy, w, eps, counter) for w in copy.weights]
+    nabla_b = [_central_differences(net, copy, b, eps, counter) for b in copy.biases]
     return nabla_w, nabla_b
+
+
+# progress(done, total): parameters whose difference is computed, of all of them.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Counter:
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def _cost(net: Network, copy: _Float64Copy) -> float:
@@ -212,7 +146,7 @@ def _cost(net: Network, copy: _Float64Copy) -> float:
 
 
 def _central_differences(
-    net: Network, copy: _Float64Copy, theta: Array, eps: float
+    net: Network, copy: _Float64Copy, theta: Array, eps: float, counter: _Counter
 ) -> Array:
     grad = np.zeros(theta.shape)
     for index in np.ndindex(theta.shape):
@@ -223,6 +157,7 @@ def _central_differences(
             c[step] = _cost(net, copy)
         theta[index] = saved
         grad[index] = (8 * (c[1] - c[-1]) - (c[2] - c[-2])) / (12 * eps)
+        counter.step()
     return grad
 
 
@@ -359,19 +294,6 @@ class GradientCheck(list):
         return gradient_check_html(self)
 
 
-def thresholds(dtype: Any = np.float64) -> str:
-    """The readings' thresholds in words, for ``dtype``'s arithmetic."""
-    return (
-        f"below {_power(good_below(dtype))} good, above {_power(WRONG_ABOVE)} or "
-        "not a number wrong, in between suspicious"
-    )
-
-
-def _power(x: float) -> str:
-    """1e-7, not 1e-07: the thresholds are powers of ten."""
-    return f"1e{round(math.log10(x))}"
-
-
 def layer_list(layers: Sequence[int]) -> str:
     """``l = 2–27, 30``: runs of consecutive layers as ranges."""
     runs: list[list[int]] = []
@@ -384,7 +306,13 @@ def layer_list(layers: Sequence[int]) -> str:
     return "l = " + ", ".join(parts)
 
 
-def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> GradientCheck:
+def gradient_check(
+    net: Network,
+    X: Any,
+    Y: Any,
+    eps: float = 1e-4,
+    progress: Progress | None = None,
+) -> GradientCheck:
     """Compare ``net.backprop(X, Y)`` with finite differences, layer by layer.
 
     Returns a :class:`GradientCheck`, one :class:`LayerError` per layer
@@ -393,11 +321,14 @@ def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> GradientC
     run in float64; backpropagation in the network's dtype, whose precision
     sets the threshold of a good reading (:func:`good_below`: 1e-7 in
     float64). Above 1e-2, beyond what rounding explains, is wrong.
+
+    It costs 4 forward passes a parameter: ``progress(done, total)``, if
+    given, is called after each parameter.
     """
     eps = check_positive(eps, "eps")
     nabla_w, nabla_b = net.backprop(X, Y)
     copy = _float64_copy(net, X, Y)
-    numeric_w, numeric_b = _numerical(net, copy, eps)
+    numeric_w, numeric_b = _numerical(net, copy, eps, progress)
     entry = _entry_floor(net, copy, eps)
 
     def judge(analytic: Array, numeric: Array) -> Comparison:
