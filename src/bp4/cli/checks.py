@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..text import printable
 from .data import DATASETS
 
 
@@ -37,24 +38,43 @@ def train_sizes(args: argparse.Namespace) -> list[int]:
 
 def check_save_path(path: str) -> None:
     """Fail before training, not after the first epoch, if FILE cannot be written."""
-    target = Path(path)
-    directory = target.absolute().parent
-    if not directory.is_dir():
-        raise ValueError(f"--save {path}: the directory {directory} does not exist")
-    if target.is_dir():
-        raise ValueError(f"--save {path}: that is a directory, not a file name")
-    if target.exists() and not target.is_file():
+    from ..files.saving import check_save_target
+
+    shown, given = printable(path), Path(path)
+    if given.is_dir():
+        raise ValueError(f"--save {shown}: that is a directory, not a file name")
+    if given.exists() and not given.is_file():
         raise ValueError(
-            f"--save {path}: that is not a regular file (a FIFO, socket or device); "
+            f"--save {shown}: that is not a regular file (a FIFO, socket or device); "
             f"name a new file or an existing .npz"
         )
+    try:
+        target, _ = check_save_target(path)
+    except ValueError as error:
+        raise ValueError(f"--save {shown}: {_after_name(error)}") from None
+    except OSError as error:
+        raise ValueError(f"--save {shown}: {_after_name(error)}") from None
+    directory = Path(target).parent
     try:  # the save writes a temporary file in the directory, then renames it
         with tempfile.TemporaryFile(dir=directory):
             pass
     except OSError as error:
         raise ValueError(
-            f"--save {path}: cannot write in {directory} ({error.strerror or error})"
+            f"--save {shown}: cannot write in {printable(directory)} "
+            f"({error.strerror or error})"
         ) from None
+
+
+def _after_name(error: Exception) -> str:
+    """A save error's reason, without its "cannot save the network to FILE: "."""
+    text = (
+        error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    )
+    return (
+        text.split(": ", 1)[1]
+        if text.startswith("cannot save the network to ")
+        else text
+    )
 
 
 def check_memory(sizes: Sequence[int], samples: int, doing: str) -> None:
