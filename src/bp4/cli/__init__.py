@@ -94,6 +94,7 @@ INTERRUPTED, STDOUT_CLOSED = 130, 141
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status of a run that ended, and
     raises SystemExit with the status of one that failed (its line printed)."""
+    _without_a_stream_write_nowhere()
     parser = build_parser()
     prefix = "bp4"
     try:
@@ -120,6 +121,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(parser, 2, f"{prefix}: error: {error}")
     except (OSError, ArithmeticError) as error:  # ArithmeticError: training diverged
         _fail(parser, 1, f"{prefix}: error: {_os_message(error)}")
+
+
+def _without_a_stream_write_nowhere() -> None:
+    """A closed stdout or stderr (``bp4 train >&-``) is None in Python: bp4
+    still does its work, writing what would have been shown to nowhere, and
+    reports through its exit status."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _os_message(error: BaseException) -> str:

@@ -1,0 +1,76 @@
+"""The command line where the environment is odd: no home, no stdout, odd encodings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def bp4_run(args, env=None, timeout=120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bp4", *args],
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+        **kwargs,
+    )
+
+
+def _clean_env(**changes) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("BP4_DATA",)}
+    env.update(changes)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX users")
+def test_no_home_gives_one_line_saying_where_bp4_looked():
+    # Before: RuntimeError: Could not determine home directory, as a traceback.
+    env = _clean_env(HOME=None, XDG_CACHE_HOME=None)
+    # The user id is changed once Python runs (root's Python may be in root's
+    # home, which another user cannot reach): one with no passwd entry.
+    script = (
+        "import os, sys, pwd, pathlib, secrets, numpy.random, bp4.cli\n"
+        "if os.geteuid() == 0:\n    os.setgid(54321)\n    os.setuid(54321)\n"
+        "sys.exit(bp4.cli.main(['train', '--dataset', 'mnist', '--epochs', '1']))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=120, env=env
+    )
+    err = run.stderr.decode()
+    assert run.returncode == 1, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("bp4 train: error: no folder for the MNIST files: ")
+    assert "$BP4_DATA" in err and "--data-dir" in err and "$HOME is not set" in err
+    if ROOT:
+        assert "user id 54321 has no entry in the password database" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell closes the stream")
+def test_train_with_stdout_closed_still_trains_and_saves(tmp_path):
+    # Before: AttributeError on sys.stdout.flush(), nothing trained or saved.
+    target = tmp_path / "net.npz"
+    command = f'exec "{sys.executable}" -m bp4 train --epochs 1 --save "{target}" >&-'
+    run = subprocess.run(["sh", "-c", command], capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stderr == b""
+    assert target.is_file()
+    # A failure is still reported, on stderr, and by the exit status.
+    argv = "train --epochs 2 --eta 1000 --activation tanh --output-activation identity"
+    run = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m bp4 {argv} >&-'],
+        capture_output=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    assert run.stderr.decode().startswith("bp4 train: error: training diverged")
+    run = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m bp4 {argv} >&- 2>&-'],
+        capture_output=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
