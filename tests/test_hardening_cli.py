@@ -74,3 +74,37 @@ def test_train_with_stdout_closed_still_trains_and_saves(tmp_path):
         timeout=120,
     )
     assert run.returncode == 1
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_explain_on_a_terminal_without_greek_letters(encoding):
+    # Before: UnicodeEncodeError for σ, reported as bad arguments (exit 2).
+    run = bp4_run(["explain"], env=_clean_env(PYTHONIOENCODING=encoding))
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode(encoding)
+    assert "delta^L = nabla_a C * sigma'(z^L)" in out
+    assert "BP4" in out and "?" not in out.replace("? ", "")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="bytes file names")
+def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path):
+    # Before: evaluate exited 2 on printing the name; train, after training
+    # and saving, the same.
+    env = _clean_env(PYTHONIOENCODING="utf-8")
+    odd = os.fsencode(tmp_path) + b"/caf\xe9.npz"
+    run = bp4_run([b"train", b"--epochs", b"1", b"--save", odd], env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.decode().splitlines()[-1].endswith("caf\\xe9.npz")
+    run = bp4_run([b"evaluate", odd], env=env)
+    assert run.returncode == 0, run.stderr
+    assert "caf\\xe9.npz: Network(" in run.stdout.decode()
+    # A real input problem is still exit 2, its name escaped too.
+    with open(os.fsencode(tmp_path) + b"/bad\xff\x1b[2J.npz", "wb") as f:
+        f.write(b"not a network")
+    run = bp4_run(
+        [b"evaluate", os.fsencode(tmp_path) + b"/bad\xff\x1b[2J.npz"], env=env
+    )
+    assert run.returncode == 2
+    err = run.stderr.decode()
+    assert "bad\\xff\\x1b[2J.npz is not a network saved by bp4" in err
+    assert "\x1b" not in err and err.count("\n") == 1

@@ -8,6 +8,8 @@ for notebooks' rich displays.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import html
 import re
 from typing import Any
@@ -67,3 +69,44 @@ def escape_markdown(text: Any) -> str:
     """``text`` as literal Markdown text: its punctuation backslash-escaped,
     and HTML in it shown, not rendered."""
     return _MARKDOWN.sub(r"\\\1", printable(text, limit=10**6))
+
+
+# -- a terminal that cannot show everything ----------------------------------
+
+# What the text's symbols read as in ASCII, for a terminal whose encoding
+# lacks them (latin-1, ASCII): readable, never an error. Operators that sit
+# between aligned columns stay one character wide.
+ASCII_FALLBACK = {
+    "δ": "delta", "σ": "sigma", "′": "'", "∇": "nabla", "∂": "d", "⊙": "*",
+    "·": ".", "×": "x", "−": "-", "–": "-", "—": "-", "…": "...", "ε": "eps",
+    "θ": "theta", "η": "eta", "λ": "lambda", "Σ": "sum", "²": "^2", "‖": "||",
+    "≈": "~", "½": "1/2", "→": "->", "≤": "<=", "≥": ">=", "√": "sqrt",
+    "“": '"', "”": '"', "‘": "'", "’": "'",
+}  # fmt: skip
+ERRORS = "bp4-readable"
+
+
+def _readable(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler :data:`ERRORS`: ASCII for the text's symbols,
+    ``\\xe9`` for an undecodable byte of a file name, ``?`` for the rest."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for c in error.object[error.start : error.end]:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        else:
+            out.append(ASCII_FALLBACK.get(c, "?"))
+    return "".join(out), error.end
+
+
+codecs.register_error(ERRORS, _readable)
+
+
+def readable_streams(*streams: Any) -> None:
+    """Make each text stream replace what its encoding cannot show (:data:`ERRORS`)."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=ERRORS)
