@@ -108,3 +108,17 @@ def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path):
     err = run.stderr.decode()
     assert "bad\\xff\\x1b[2J.npz is not a network saved by bp4" in err
     assert "\x1b" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["-inf", "-1e3", "-Infinity", "-nan"])
+def test_a_negative_eta_is_named_by_its_check_not_taken_for_an_option(capsys, value):
+    # Before: "argument --eta: expected one argument".
+    from bp4.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["train", "--eta", value])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err == (
+        f"bp4 train: error: argument --eta: expected a positive finite number, got "
+        f"'{value}' (see bp4 train -h)\n"
+    )
