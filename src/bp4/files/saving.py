@@ -351,7 +351,16 @@ def _existing_mode(name: str, target: str) -> int:
 
 
 def _umask() -> int:
-    # The only portable way to read the umask is to set it and set it back.
+    # Linux says it without changing it; elsewhere the only way to read the
+    # umask is to set it and set it back (for an instant, other threads'
+    # new files would get 022).
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
