@@ -305,8 +305,44 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
     cost, keeping the best epoch's parameters. ``partial_fit`` runs one epoch
     on the data it is given.
 
+    The default learning rate, eta = 0.01, is a tenth of the classifier's:
+    the errors a − y of real-valued targets are not bounded by 1 as those of
+    a probability are, so BP1's δ^L, and each step, can be larger.
+
     Attributes: ``network_``, ``history_``, ``n_features_in_``.
     """
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (100,),
+        activation: str = "sigmoid",
+        output_activation: str = "identity",
+        cost: str | None = None,
+        init: str = "scaled",
+        eta: float = 0.01,
+        batch_size: int = 10,
+        epochs: int = 100,
+        lmbda: float = 0.0,
+        patience: int | None = None,
+        validation_fraction: float = 0.1,
+        random_state: Any = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            output_activation=output_activation,
+            cost=cost,
+            init=init,
+            eta=eta,
+            batch_size=batch_size,
+            epochs=epochs,
+            lmbda=lmbda,
+            patience=patience,
+            validation_fraction=validation_fraction,
+            random_state=random_state,
+            dtype=dtype,
+        )
 
     def fit(self, X: Any, y: Any) -> NetworkRegressor:
         """Train a new network on X (rows are samples) and targets y; returns self."""
