@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "diabetes) ± standard deviation over the folds, and seconds per epoch"
     )
     names = ("bp4", "MLP-SGD", "MLP-Adam")
-    print(f"{'data set':14} {'samples':>7} " + "".join(f"{n:>24}" for n in names))
+    print(f"{'data set':14} {'samples':>7} " + "".join(f"{n:>25}" for n in names))
     for name, (X, y, classification) in datasets(args.seed).items():
         Folds = StratifiedKFold if classification else KFold
         folds = Folds(args.folds, shuffle=True, random_state=args.seed)
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 shown = f"R² {mean:.2f} ± {std:.2f}"
             cells.append(f"{shown} {per_epoch:6.4f} s")
-        print(f"{name:14} {len(y):7d} " + "".join(f"{c:>24}" for c in cells))
+        print(f"{name:14} {len(y):7d} " + "".join(f"{c:>25}" for c in cells))
     return 0
 
 
