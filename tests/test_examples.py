@@ -78,6 +78,8 @@ def run(
 
 def ok(result: subprocess.CompletedProcess) -> str:
     assert result.returncode == 0, result.stderr
+    # No warning either (an InputScaleWarning, a stalled run, NaN outputs).
+    assert "Warning: " not in result.stderr, result.stderr
     return result.stdout
 
 
@@ -140,6 +142,26 @@ def options(help_text: str) -> dict[str, str]:
         elif line.startswith(" " * 4) and name:
             found[name] += " " + line.strip()
     return found
+
+
+def sgd_keywords(script: Path) -> list[set[str]]:
+    """The keyword arguments of every ``….sgd(…)`` call in a script."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    return [
+        {k.arg for k in node.keywords if k.arg is not None}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "sgd"
+    ]
+
+
+@pytest.mark.parametrize("script", sorted(TESTED))
+def test_no_example_watches_the_test_set_while_training(script):
+    # test= records the test accuracy every epoch, as if to choose by it:
+    # examples choose on validation data and use the test set once, at the end.
+    for keywords in sgd_keywords(EXAMPLES / script):
+        assert "test" not in keywords, f"{script} passes test= to sgd"
 
 
 @pytest.mark.parametrize("script", sorted(TESTED))
@@ -291,10 +313,18 @@ def test_train_digits(tmp_path):
         "cost='cross-entropy'" in out
     )
     assert "2 epochs, batch size 10, η 3.0, init standard, seed 1" in out
-    epochs = re.findall(r"^Epoch +(\d+): (\d+) / 450 ", out, re.M)
+    epochs = re.findall(r"^Epoch +(\d+): validation (\d+) / 347 ", out, re.M)
     assert [int(e[0]) for e in epochs] == [1, 2]
-    final = re.search(r"^Final test accuracy (\d+\.\d)%", out, re.M)
-    assert final is not None and float(final.group(1)) > 50
+    # The best epoch is chosen on validation only; the test set is used once.
+    best = 1 + max(range(2), key=lambda i: int(epochs[i][1]))
+    final = re.search(
+        rf"^Best validation accuracy \d+\.\d% at epoch {best}; that network's test "
+        r"accuracy: (\d+) / 450 \((\d+\.\d)%\)",
+        out,
+        re.M,
+    )
+    assert final is not None and float(final.group(2)) > 50
+    assert out.count("450") == 1
 
 
 def test_xor_learns_xor(tmp_path):
@@ -358,8 +388,17 @@ def test_learning_curves(tmp_path):
         "[64, 30, 10] sigmoid network, quadratic cost, η = 3.0, batches of 10, "
         "3 epochs, seed 2" in out
     )
-    rows = re.findall(r"^ +(\d+) +(\d\.\d{4}) +(\d\.\d{4}) +\d+ / 450 ", out, re.M)
+    rows = re.findall(r"^ +(\d+) +(\d\.\d{4}) +(\d\.\d{4}) +(\d+) / 347 ", out, re.M)
     assert [int(r[0]) for r in rows] == [1, 2, 3]
+    # Chosen on validation only; the test set is used once, for that network.
+    best = 1 + max(range(3), key=lambda i: int(rows[i][3]))
+    assert out.count("450") == 1
+    assert re.search(
+        rf"^Best validation accuracy at epoch {best}; that network's test "
+        r"accuracy: \d+ / 450 \(\d+\.\d%\)$",
+        out,
+        re.M,
+    )
     check_default_figure(out, tmp_path / "learning_curves.png")
 
 

@@ -26,6 +26,8 @@ from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
 from .training import (
     EpochRecord,
     History,
+    InputScaleWarning,
+    NaNOutputWarning,
     TrainingDivergedError,
     TrainingStalledWarning,
 )
@@ -46,7 +48,9 @@ __all__ = [
     "CrossEntropyCost",
     "EpochRecord",
     "History",
+    "InputScaleWarning",
     "LogLikelihoodCost",
+    "NaNOutputWarning",
     "Network",
     "QuadraticCost",
     "TrainingDivergedError",

@@ -71,14 +71,21 @@ HISTORY_COLUMNS: list[tuple[str, Any, Any]] = [
         lambda r: r.validation_total,
         lambda r: _percent(r.validation_correct, r.validation_total),
     ),
+    (
+        "test cost",
+        None,
+        lambda r: "" if r.test_cost is None else f"{r.test_cost:.4f}",
+    ),
     ("test accuracy", lambda r: r.total, lambda r: _percent(r.correct, r.total)),
 ]
 
 
 def history_html(records: Sequence[EpochRecord], title: str) -> str:
-    """One row per epoch: the training cost, each accuracy measured, the seconds.
+    """One row per epoch: the training cost, each cost and accuracy measured, the seconds.
 
-    An accuracy's heading says how many samples it counts.
+    Only the columns that were measured are shown: a regression run, with no
+    classes, has no accuracy column. An accuracy's heading says how many
+    samples it counts.
     """
     header, cells = ["epoch"], []
     for name, total, cell in HISTORY_COLUMNS:
@@ -119,9 +126,11 @@ def plot_history(records: Sequence[EpochRecord]) -> Figure:
     )
     cost_ax = axes[0, 0]
     cost_ax.plot(epochs, [r.cost for r in records], marker=".", label="training")
-    if any(r.validation_cost is not None for r in records):
-        validation = [r.validation_cost for r in records]
-        cost_ax.plot(epochs, validation, marker=".", label="validation")
+    for label, attribute in (("validation", "validation_cost"), ("test", "test_cost")):
+        if any(getattr(r, attribute) is not None for r in records):
+            values = [getattr(r, attribute) for r in records]
+            costs = [np.nan if v is None else v for v in values]
+            cost_ax.plot(epochs, costs, marker=".", label=label)
     cost_ax.set(xlabel="epoch", ylabel="cost C", title="Cost")
     for ax in axes[0]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
