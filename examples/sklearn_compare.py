@@ -27,7 +27,6 @@ pip install "bp4[sklearn]".
 
 from __future__ import annotations
 
-import time
 import warnings
 from typing import Any
 
@@ -83,7 +82,9 @@ def models(epochs: int, seed: int, classification: bool) -> dict[str, Any]:
     for name, model in found.items():
         pipeline = make_pipeline(StandardScaler(), model)
         if not classification:
-            pipeline = TransformedTargetRegressor(pipeline, transformer=StandardScaler())
+            pipeline = TransformedTargetRegressor(
+                pipeline, transformer=StandardScaler()
+            )
         pipelines[name] = pipeline
     return pipelines
 

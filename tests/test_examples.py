@@ -519,12 +519,14 @@ def test_sklearn_compare_scores_every_data_set_for_every_model(tmp_path):
     assert "3 epochs, hidden layer (100,), 2-fold cross-validation, seed 0" in out
     rows = {line.split("  ")[0]: line for line in out.splitlines()[3:]}
     assert set(rows) == {"digits", "moons", "breast cancer", "diabetes"}
-    for name, line in rows.items():
+    for line in rows.values():
         # bp4, MLP-SGD, MLP-Adam: a score and seconds per epoch each.
         assert len(re.findall(r"\d\.\d{4} s", line)) == 3, line
         scores = re.findall(r"(R² )?(-?\d+\.\d+)%? ± ", line)
         assert len(scores) == 3, line
-    digits = [float(s) for _, s in re.findall(r"(R² )?(-?\d+\.\d+)%? ± ", rows["digits"])]
+    digits = [
+        float(s) for _, s in re.findall(r"(R² )?(-?\d+\.\d+)%? ± ", rows["digits"])
+    ]
     # Three epochs of bp4's defaults already classify most digits.
     assert digits[0] > 80, rows["digits"]
     assert "R² " in rows["diabetes"]

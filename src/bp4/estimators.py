@@ -13,11 +13,19 @@ bp4 never imports it, and ``import bp4`` does not import this module.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
+
+try:
+    import sklearn  # noqa: F401 (only to say how to install it)
+except ImportError:
+    raise ImportError(
+        'bp4.estimators needs scikit-learn: pip install "bp4[sklearn]"'
+    ) from None
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -29,8 +37,9 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .array import Array
+from .diagnosis import input_scale_message
 from .network import Network
-from .training import History
+from .training import History, InputScaleWarning
 from .validation import check_count
 
 # The cost each output layer is paired with when ``cost=None``: the one whose
@@ -40,6 +49,11 @@ PAIRED_COST = {"softmax": "log-likelihood", "sigmoid": "cross-entropy"}
 
 class _NetworkEstimator(BaseEstimator):
     """What the classifier and the regressor share: the network, its training."""
+
+    # scikit-learn's check_estimator checks that cannot pass, name → reason
+    # (pass it as check_estimator(est, expected_failed_checks=...)). Both
+    # classes pass every check, so there are none.
+    _expected_failed_checks: dict[str, str] = {}
 
     def __init__(
         self,
@@ -82,6 +96,9 @@ class _NetworkEstimator(BaseEstimator):
     def _n_outputs(self) -> int:
         raise NotImplementedError
 
+    # What patience chooses the best epoch by: Network.sgd's ``monitor``.
+    _monitor: str | None = None
+
     def _split(self, X: Array, y: Array, rng: np.random.RandomState) -> tuple:
         return train_test_split(
             X, y, test_size=self.validation_fraction, random_state=rng
@@ -90,11 +107,13 @@ class _NetworkEstimator(BaseEstimator):
     # -- training ---------------------------------------------------------------
 
     def _new_network(self, n_features: int) -> Network:
-        hidden = self.hidden_layer_sizes
+        hidden: Any = self.hidden_layer_sizes
         if isinstance(hidden, (int, np.integer)):
             hidden = (hidden,)
         output = self.output_activation
-        cost = self.cost if self.cost is not None else PAIRED_COST.get(output, "quadratic")
+        cost = (
+            self.cost if self.cost is not None else PAIRED_COST.get(output, "quadratic")
+        )
         return Network(
             [n_features, *hidden, self._n_outputs()],
             activation=self.activation,
@@ -124,34 +143,60 @@ class _NetworkEstimator(BaseEstimator):
             rng = check_random_state(self.random_state)
             X, X_val, y, y_val = self._split(X, y, rng)
             validation = (X_val.T, self._targets(y_val))
-        # Network.sgd wants samples as columns: X.T is a view, no copy.
-        history = self.network_.sgd(
-            X.T,
-            self._targets(y),
-            epochs=epochs,
-            batch_size=self.batch_size,
-            eta=self.eta,
-            lmbda=self.lmbda,
-            validation=validation,
-            patience=self.patience if validation is not None else None,
-        )
+        self._warn_about_scale(X)
+        with warnings.catch_warnings():
+            # Said above in scikit-learn's terms (columns are features).
+            warnings.simplefilter("ignore", InputScaleWarning)
+            # Network.sgd wants samples as columns: X.T is a view, no copy.
+            history = self.network_.sgd(
+                X.T,
+                self._targets(y),
+                epochs=epochs,
+                batch_size=self.batch_size,
+                eta=self.eta,
+                lmbda=self.lmbda,
+                validation=validation,
+                patience=self.patience if validation is not None else None,
+                monitor=self._monitor if validation is not None else None,
+            )
         # One history over every call of partial_fit, epochs counted on.
         done = len(self.history_)
         for record in history:
             self.history_.append(replace(record, epoch=done + record.epoch))
         self.history_.stopped_early = history.stopped_early
+        self.history_.monitor = history.monitor
+
+    def _warn_about_scale(self, X: Array) -> None:
+        """sgd's InputScaleWarning, for X whose columns are the features."""
+        if input_scale_message(X.T) is None:
+            return
+        rms = np.sqrt(np.mean(X * X, axis=0))
+        j = int(np.argmax(rms))
+        name = type(self).__name__
+        warnings.warn(
+            InputScaleWarning(
+                f"the inputs are far from the scale the initial weights assume "
+                f"(about unit size, centred near 0): feature {j} (column {j} of X) "
+                f"has root-mean-square {rms[j]:.4g} (mean {X[:, j].mean():.4g}, "
+                f"standard deviation {X[:, j].std():.4g}), so sigmoid or tanh "
+                f"neurons start saturated. Standardise the features with the "
+                f"training data's statistics: make_pipeline(StandardScaler(), "
+                f"{name}(...)) does it, in cross-validation too"
+            ),
+            stacklevel=4,  # past this method, _train and fit: the caller's line
+        )
 
     def _start(self, X: Array) -> None:
         self.network_ = self._new_network(X.shape[1])
         self.history_ = History()
 
-    def _check_X(self, X: Any, reset: bool) -> Array:
+    def _check_inputs(self, X: Any, reset: bool) -> Array:
         return validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
 
     def _output(self, X: Any) -> Array:
         """a^L for X, one row per sample: shape (n_samples, n_L)."""
         check_is_fitted(self)
-        X = self._check_X(X, reset=False)
+        X = self._check_inputs(X, reset=False)
         return self.network_.feedforward(X.T).T
 
 
@@ -166,7 +211,10 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     mini-batches of ``batch_size``, learning rate ``eta`` and L2 parameter
     ``lmbda`` (λ). The default output layer is softmax with the
     log-likelihood cost; ``cost=None`` pairs sigmoid with the cross-entropy
-    and any other output layer with the quadratic cost.
+    and any other output layer with the quadratic cost. Two classes with an
+    output layer other than softmax get one output neuron, trained towards
+    0 for ``classes_[0]`` and 1 for ``classes_[1]`` (−1 and 1 for tanh), as
+    :meth:`bp4.Network.sgd` takes 0/1 labels.
 
     With ``patience=N``, a stratified ``validation_fraction`` of the training
     data is held out, and ``sgd`` stops after N epochs without a better
@@ -214,7 +262,7 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
 
     def fit(self, X: Any, y: Any) -> NetworkClassifier:
         """Train a new network on X (rows are samples) and labels y; returns self."""
-        X, y = self._check_X_y(X, y, reset=True)
+        X, y = self._check_data(X, y, reset=True)
         self.classes_ = np.unique(y)
         if len(self.classes_) < 2:
             raise ValueError(
@@ -225,12 +273,10 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         self._train(X, y, check_count(self.epochs, "epochs", minimum=0), True)
         return self
 
-    def partial_fit(
-        self, X: Any, y: Any, classes: Any = None
-    ) -> NetworkClassifier:
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> NetworkClassifier:
         """One epoch of sgd on (X, y); the first call needs ``classes``, every label."""
         first = _check_partial_fit_first_call(self, classes)
-        X, y = self._check_X_y(X, y, reset=first)
+        X, y = self._check_data(X, y, reset=first)
         if first:
             if len(self.classes_) < 2:
                 raise ValueError(
@@ -248,9 +294,14 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
         return self
 
     def predict(self, X: Any) -> Array:
-        """The class of each row of X: the class of its largest output."""
-        a = self._output(X)  # first: it checks that the classifier is fitted
-        return self.classes_[np.argmax(a, axis=1)]
+        """The class of each row of X, as :meth:`bp4.Network.predict` decides it.
+
+        The class of the largest output; with one output (two classes),
+        ``classes_[1]`` where a^L is at least the output's midpoint.
+        """
+        check_is_fitted(self)
+        X = self._check_inputs(X, reset=False)
+        return self.classes_[self.network_.predict(X.T)]
 
     def _has_probabilities(self) -> bool:
         return self.output_activation in ("softmax", "sigmoid")
@@ -259,23 +310,28 @@ class NetworkClassifier(ClassifierMixin, _NetworkEstimator):
     def predict_proba(self, X: Any) -> Array:
         """The probability of each class for each row of X: shape (n_samples, n_classes).
 
-        A softmax output is a probability vector already; sigmoid outputs,
-        one per class, are divided by their sum so that each row sums to 1.
-        Other output layers give no probabilities.
+        A softmax output is a probability vector already. One sigmoid output
+        (two classes) is the probability of ``classes_[1]``, a^L, beside
+        1 − a^L; sigmoid outputs, one per class, are divided by their sum so
+        that each row sums to 1. Other output layers give no probabilities.
         """
         a = self._output(X)
         if self.output_activation == "softmax":
             return a
+        if a.shape[1] == 1:
+            return np.hstack([1.0 - a, a])
         return a / np.sum(a, axis=1, keepdims=True)
 
-    def _check_X_y(self, X: Any, y: Any, reset: bool) -> tuple[Array, Array]:
-        X, y = validate_data(
-            self, X, y, reset=reset, dtype=[np.float64, np.float32]
-        )
+    def _check_data(self, X: Any, y: Any, reset: bool) -> tuple[Array, Array]:
+        X, y = validate_data(self, X, y, reset=reset, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         return X, y
 
     def _n_outputs(self) -> int:
+        # Two classes need one output neuron (0 or 1, split at its midpoint),
+        # except with softmax, whose one output would always be 1.
+        if len(self.classes_) == 2 and self.output_activation != "softmax":
+            return 1
         return len(self.classes_)
 
     def _targets(self, y: Array) -> Array:
@@ -346,7 +402,7 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
 
     def fit(self, X: Any, y: Any) -> NetworkRegressor:
         """Train a new network on X (rows are samples) and targets y; returns self."""
-        X, y = self._check_X_y(X, y, reset=True)
+        X, y = self._check_data(X, y, reset=True)
         self._start(X)
         self._train(X, y, check_count(self.epochs, "epochs", minimum=0), True)
         return self
@@ -354,7 +410,7 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
     def partial_fit(self, X: Any, y: Any) -> NetworkRegressor:
         """One epoch of sgd on (X, y); the first call builds the network."""
         first = not hasattr(self, "network_")
-        X, y = self._check_X_y(X, y, reset=first)
+        X, y = self._check_data(X, y, reset=first)
         if first:
             self._start(X)
         elif y.shape[1:] != (self._n_targets,) * (y.ndim - 1) or (
@@ -372,7 +428,7 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
         a = self._output(X)
         return a[:, 0] if self._one_d else a
 
-    def _check_X_y(self, X: Any, y: Any, reset: bool) -> tuple[Array, Array]:
+    def _check_data(self, X: Any, y: Any, reset: bool) -> tuple[Array, Array]:
         X, y = validate_data(
             self,
             X,
@@ -389,6 +445,9 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
 
     def _n_outputs(self) -> int:
         return self._n_targets
+
+    # Targets of 0s and 1s are still regression targets here: choose by cost.
+    _monitor = "cost"
 
     def _targets(self, y: Array) -> Array:
         # (n_L, m) real targets, used as given: one row per output neuron.
