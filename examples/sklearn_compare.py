@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 shown = f"R² {mean:.2f} ± {std:.2f}"
             cells.append(f"{shown} {per_epoch:6.4f} s")
-        print(f"{name:14} {len(y):7d} " + "".join(f"{c:>25}" for c in cells))
+        row = f"{name:14} {len(y):7d} " + "".join(f"{c:>25}" for c in cells)
+        print(row, flush=True)  # one data set at a time: the run is long
     return 0
 
 

@@ -36,6 +36,7 @@ ZH = {
         "implications",
         "output_layers",
         "vanishing",
+        "estimators",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
