@@ -28,7 +28,7 @@ from ..backprop import backward
 from ..cost import Cost
 from ..forward import forward
 from ..network import Network
-from ..validation import check_inputs, check_positive, check_targets
+from ..validation import check_inputs, check_positive, check_targets, class_values
 from .layout import MAX_PRINTED_WIDTH, describe_network, format_walkthrough
 from .typeset import walkthrough_markdown
 
@@ -204,7 +204,9 @@ def explain(
         y = np.zeros((n_out, 1))
         y[net.rng.integers(n_out), 0] = 1.0
     x = _one_column(check_inputs(x, n_in, np.float64, name="x"), "x")
-    y = _one_column(check_targets(y, n_out, 1, np.float64, name="y"), "y")
+    # The targets rule of training: a tanh output's classes are −1 and 1.
+    values = class_values(net.output_activation)
+    y = _one_column(check_targets(y, n_out, 1, np.float64, "y", values), "y")
     eps = check_positive(eps, "eps")
     sigma, C_fn = net.activation, net.cost_function
 
