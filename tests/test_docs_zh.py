@@ -40,6 +40,7 @@ ZH = {
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
+        "reading",
     ]
 }
 # English pages without a Chinese version, and why.
