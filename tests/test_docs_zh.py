@@ -35,11 +35,13 @@ ZH = {
         "algorithm",
         "implications",
         "output_layers",
+        "targets",
         "vanishing",
         "estimators",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
+        "reading",
     ]
 }
 # English pages without a Chinese version, and why.

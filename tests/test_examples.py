@@ -38,13 +38,18 @@ TESTED = {
     "learning_curves.py",
     "learning_slowdown.py",
     "matrix_vs_loop.py",
+    "playground.py",
     "train_digits.py",
     "train_mnist.py",
     "sklearn_compare.py",
     "xor.py",
 }
 # The scripts that draw a figure, with options for a quick run.
-PLOTTING = {"learning_curves.py": ["--epochs", "2"], "learning_slowdown.py": []}
+PLOTTING = {
+    "learning_curves.py": ["--epochs", "2"],
+    "learning_slowdown.py": [],
+    "playground.py": ["--epochs", "2"],
+}
 # Runs a script with matplotlib made unimportable, as on an install without it.
 WITHOUT_MATPLOTLIB = (
     "import os, runpy, sys; sys.modules['matplotlib'] = None; "
@@ -201,6 +206,9 @@ BAD_OPTIONS = [
     ("learning_curves.py", ["--batch-size", "0"], "--batch-size"),
     ("learning_slowdown.py", ["--steps", "0"], "--steps"),
     ("learning_slowdown.py", ["--eta", "fast"], "--eta"),
+    ("playground.py", ["--data", "swissroll"], "--data"),
+    ("playground.py", ["--lmbda", "-1"], "--lmbda"),
+    ("playground.py", ["--html", "page.png"], "--html"),
     ("train_mnist.py", ["--train-size", "0"], "--train-size"),
     ("train_mnist.py", ["--epochs", "1.5"], "--epochs"),
     ("sklearn_compare.py", ["--folds", "1"], "--folds"),
@@ -336,6 +344,56 @@ def test_xor_learns_xor(tmp_path):
     for x1, x2, target, output in rows:
         assert int(target) == int(x1) ^ int(x2)
         assert abs(float(output) - int(target)) < 0.2
+
+
+@pytest.mark.parametrize(
+    "args, least",
+    [
+        ([], 0.97),  # moons, the defaults
+        (
+            [
+                "--data",
+                "spiral",
+                "--hidden",
+                "16",
+                "16",
+                "--eta",
+                "0.1",
+                "--epochs",
+                "600",
+            ],
+            0.90,
+        ),
+    ],
+    ids=["moons", "spiral"],
+)
+def test_the_playground_reaches_what_it_documents(tmp_path, args, least):
+    out = ok(run("playground.py", *args, "--every", "100", cwd=tmp_path))
+    accuracy = float(re.search(r"^Final held-out accuracy (\S+)%", out, re.M)[1]) / 100
+    assert accuracy >= least
+    # the docstring quotes what this run prints
+    doc = (EXAMPLES / "playground.py").read_text("utf-8")
+    assert f"{accuracy:.1%}" in doc
+    page = (tmp_path / "playground.html").read_text("utf-8")
+    assert "data:image/png" in page and "https://" not in page
+    assert (tmp_path / "playground.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_the_playground_fits_the_curve(tmp_path):
+    out = ok(
+        run(
+            "playground.py",
+            "--data",
+            "curve",
+            "--epochs",
+            "30",
+            "--every",
+            "10",
+            cwd=tmp_path,
+        )
+    )
+    assert "Training Network([1, 8, 1]" in out and "sigmoid" in out
+    assert re.search(r"^Final held-out cost 0\.\d{5}$", out, re.M)
 
 
 def test_matrix_and_loop_give_the_same_gradients(tmp_path):

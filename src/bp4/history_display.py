@@ -30,6 +30,21 @@ def pyplot() -> Any:
     return plt
 
 
+def new_figure(**kwargs: Any) -> Figure:
+    """A new matplotlib Figure that pyplot has already let go of.
+
+    A notebook shows every figure pyplot still holds when the cell ends, and
+    then the Figure the cell returned: the same figure twice. Made by pyplot
+    (so that a notebook knows how to show a Figure) and closed there at once,
+    it is shown once, as the cell's result; ``fig.savefig`` still writes it,
+    with or without a display. To draw into a figure of your own, pass ``ax=``.
+    """
+    plt = pyplot()
+    fig = plt.figure(**kwargs)
+    plt.close(fig)
+    return fig
+
+
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
     """A title line above a plain HTML table; ``header`` is HTML, the cells are text."""
     th = 'style="text-align:right; padding:0.2em 0.8em"'
@@ -104,7 +119,6 @@ def plot_history(records: Sequence[EpochRecord]) -> Figure:
     """The costs on the left, the accuracies (if any were measured) on the right."""
     if not records:
         raise ValueError("history is empty: there are no epochs to plot")
-    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     epochs = [r.epoch for r in records]
@@ -117,13 +131,8 @@ def plot_history(records: Sequence[EpochRecord]) -> Figure:
         )
         if any(getattr(r, attribute) is not None for r in records)
     }
-    fig, axes = plt.subplots(
-        1,
-        1 + bool(accuracies),
-        figsize=(10 if accuracies else 5, 3.6),
-        layout="constrained",
-        squeeze=False,
-    )
+    fig = new_figure(figsize=(10 if accuracies else 5, 3.6), layout="constrained")
+    axes = fig.subplots(1, 1 + bool(accuracies), squeeze=False)
     cost_ax = axes[0, 0]
     cost_ax.plot(epochs, [r.cost for r in records], marker=".", label="training")
     for label, attribute in (("validation", "validation_cost"), ("test", "test_cost")):

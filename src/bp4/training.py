@@ -232,7 +232,10 @@ class History(list):
 
         The left axes show the training cost (and the validation and test
         costs, if measured), the right axes every accuracy measured, in
-        percent; with no accuracy (regression) there is only the left. Needs matplotlib
+        percent; with no accuracy (regression) there is only the left. The
+        figure is not held by pyplot, so a notebook cell ending in
+        ``history.plot()`` shows it once (``fig.savefig`` writes it to a
+        file). Needs matplotlib
         (``pip install "bp4[plot]"``).
         """
         from .history_display import plot_history

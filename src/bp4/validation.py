@@ -219,8 +219,8 @@ def targets(
         else:
             hint = ""
         raise ValueError(
-            f"{name} has shape {arr.shape}; expected ({n_out}, {m}): {n_out} rows, one "
-            f"per output neuron, and one target column for each of the {m} samples "
+            f"{name} has shape {arr.shape}; expected ({n_out}, {m}): {n_out} "
+            f"row{'s' * (n_out != 1)}, one per output neuron, and one target column for each of the {m} samples "
             f"of X (or integer labels of shape ({m},)){hint}"
         )
     if n_out == 1:
@@ -255,7 +255,9 @@ def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
     The cross-entropy cost −[y ln a + (1 − y) ln(1 − a)] is a cost only for
     y in [0, 1]: for y > 1 it falls without bound as a → 1 (for y < 0, as
     a → 0). Real-valued targets are legitimate with the quadratic cost, which
-    declares no range.
+    declares no range. A cost that declares ``targets_sum_to_one`` (the
+    log-likelihood cost) also needs each column to sum to 1: only then is
+    softmax's BP1 δ^L = a^L − y.
     """
     target_range = getattr(cost, "target_range", None)
     if target_range is None:
@@ -269,6 +271,19 @@ def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
             f"needs targets in [{low:g}, {high:g}] (use cost='quadratic' for "
             f"real-valued targets outside it)"
         )
+    if getattr(cost, "targets_sum_to_one", False) and Y.shape[0] > 1:
+        sums = Y.sum(axis=0)
+        dtype = Y.dtype if Y.dtype.kind == "f" else np.dtype(np.float64)
+        tolerance = 8 * Y.shape[0] * np.finfo(dtype).eps
+        worst = int(np.argmax(np.abs(sums - 1.0)))
+        if abs(sums[worst] - 1.0) > tolerance:
+            cost_name = getattr(cost, "name", type(cost).__name__)
+            raise ValueError(
+                f"{name} has a target column that sums to {sums[worst]:.6g} "
+                f"(column {worst}); the {cost_name} cost needs each column to be a "
+                f"distribution over the classes, summing to 1 (one-hot, or integer "
+                f"labels of shape (m,))"
+            )
 
 
 def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:

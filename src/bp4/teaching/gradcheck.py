@@ -22,7 +22,7 @@ import numpy as np
 
 from ..array import Array
 from ..forward import feedforward
-from ..validation import check_batch, check_positive
+from ..validation import check_batch, check_positive, class_values
 
 if TYPE_CHECKING:
     from ..network import Network
@@ -53,7 +53,8 @@ def numerical_gradient(
 ) -> tuple[list[Array], list[Array]]:
     """∂C/∂w^l and ∂C/∂b^l for every layer by central differences (slow: 4 costs a parameter)."""
     # Check the batch once, not in each of the 4 cost evaluations per parameter.
-    X, Y = check_batch(X, Y, net.sizes, net.dtype, net.cost_function)
+    values = class_values(net.output_activation)  # the targets rule of training
+    X, Y = check_batch(X, Y, net.sizes, net.dtype, net.cost_function, values)
     eps = check_positive(eps, "eps")
     nabla_w = [_central_differences(net, w, X, Y, eps) for w in net.weights]
     nabla_b = [_central_differences(net, b, X, Y, eps) for b in net.biases]
