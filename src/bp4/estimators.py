@@ -124,7 +124,7 @@ class _NetworkEstimator(BaseEstimator):
             dtype=self.dtype,
         )
 
-    def _seed(self) -> int | None:
+    def _seed(self) -> int:
         """The Network's seed: an int random_state as it is, so that
         ``random_state=0`` gives the parameters of ``bp4.Network(..., seed=0)``."""
         if isinstance(self.random_state, (int, np.integer)) and self.random_state >= 0:
@@ -413,13 +413,15 @@ class NetworkRegressor(RegressorMixin, _NetworkEstimator):
         X, y = self._check_data(X, y, reset=first)
         if first:
             self._start(X)
-        elif y.shape[1:] != (self._n_targets,) * (y.ndim - 1) or (
-            (y.ndim == 1) != self._one_d
-        ):
-            raise ValueError(
-                f"y has shape {y.shape}; the network was trained on targets of "
-                f"shape (n_samples{', ' + str(self._n_targets) if not self._one_d else ''},)"
+        else:
+            trained = (
+                "(n_samples,)" if self._one_d else f"(n_samples, {self._n_targets})"
             )
+            if y.shape[1:] != (() if self._one_d else (self._n_targets,)):
+                raise ValueError(
+                    f"y has shape {y.shape}; the network was trained on targets "
+                    f"of shape {trained}"
+                )
         self._train(X, y, 1, False)
         return self
 
