@@ -39,7 +39,7 @@ def expected_failures(estimator) -> dict[str, str]:
 
 
 # scikit-learn's checks feed unscaled data on purpose (uniform in [0, 3),
-# integers up to 20, ...): the estimators warn about it, as they should for a
+# one feature, one sample, ...): the estimators warn about it, as they should for a
 # student (InputScaleWarning), and pytest's filterwarnings = error would turn
 # that advice into a failed check. Only that warning is let through here; any
 # other warning still fails.
