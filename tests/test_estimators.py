@@ -38,9 +38,11 @@ def expected_failures(estimator) -> dict[str, str]:
     return type(estimator)._expected_failed_checks
 
 
-# scikit-learn's checks feed unscaled data on purpose (uniform in [0, 3),
-# one feature, one sample, ...): the estimators warn about it, as they should for a
-# student (InputScaleWarning), and pytest's filterwarnings = error would turn
+# Four of scikit-learn's checks fit on unscaled data (make_blobs with a
+# feature centred at 100 in check_fit_idempotent, check_n_features_in and
+# check_fit_check_is_fitted; blobs around -6 in
+# check_estimators_partial_fit_n_features): the estimators warn about it, as
+# they should for a student (InputScaleWarning), and pytest's filterwarnings = error would turn
 # that advice into a failed check. Only that warning is let through here; any
 # other warning still fails.
 @pytest.mark.filterwarnings("ignore::bp4.InputScaleWarning")
