@@ -37,6 +37,7 @@ ZH = {
         "output_layers",
         "targets",
         "vanishing",
+        "estimators",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",

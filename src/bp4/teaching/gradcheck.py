@@ -33,7 +33,7 @@ import numpy as np
 
 from ..array import Array
 from ..forward import feedforward
-from ..validation import check_batch, check_positive
+from ..validation import check_batch, check_positive, class_values
 from .comparison import (
     READINGS,
     WRONG_ABOVE,
@@ -91,7 +91,8 @@ class _Float64Copy:
 def _float64_copy(net: Network, X: Any, Y: Any) -> _Float64Copy:
     # The batch is checked once, and in the network's dtype, so that both
     # gradients see exactly the same inputs (float32 values are float64 values).
-    X, Y = check_batch(X, Y, net.sizes, net.dtype, net.cost_function)
+    values = class_values(net.output_activation)  # the targets rule of training
+    X, Y = check_batch(X, Y, net.sizes, net.dtype, net.cost_function, values)
     return _Float64Copy(
         [w.astype(np.float64) for w in net.weights],
         [b.astype(np.float64) for b in net.biases],
