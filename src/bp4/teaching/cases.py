@@ -65,7 +65,7 @@ def network(
     seed: int,
     activation: Activation = SIGMOID,
     output_activation: Activation | None = None,
-    cost: Cost = QuadraticCost(),
+    cost: Cost | None = None,
     one_hot: bool = False,
 ) -> Net:
     rng = np.random.default_rng(seed)
@@ -78,9 +78,12 @@ def network(
     else:
         Y = rng.random((sizes[-1], m))
     output = output_activation or activation
+    cost = cost or QuadraticCost()
     columns = []
     for i in range(m):
-        zs, acts = reference.forward_sample(weights, biases, X[:, i], activation, output)
+        zs, acts = reference.forward_sample(
+            weights, biases, X[:, i], activation, output
+        )
         _, gb = reference.backprop_sample(
             weights, biases, X[:, i], Y[:, i], activation, cost, output
         )

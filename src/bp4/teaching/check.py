@@ -56,7 +56,9 @@ def check(
     lang = check_lang(lang)
     task = find_task(fn, equation)
     if not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
+        raise ValueError(
+            f"timeout must be a positive number of seconds; got {timeout!r}"
+        )
     return Checker(task, lang, float(timeout)).run(fn)
 
 
@@ -103,13 +105,13 @@ class Checker:
         first = self.cases[0]
         takes_out = _takes_out(fn) and not self.task.gradients
         if takes_out:  # out= full of NaN: a result read from it before written shows
-            out = np.full(first.expected[0].shape, np.nan, dtype=first.dtype)
+            out: Array = np.full(first.expected[0].shape, np.nan, dtype=first.dtype)
             calls.append((first.args, {"out": out}))
         outcomes = run_calls(fn, calls, self.timeout)
         failure = self.judge(outcomes)
         if failure is not None:
             return failure
-        for case, outcome in zip(self.cases, outcomes):
+        for outcome in outcomes:
             if outcome.modified:
                 param = self.task.params[outcome.modified[0]]
                 return self.report(
@@ -118,8 +120,10 @@ class Checker:
                 )
         if takes_out:
             value = self.as_list(outcomes[-1].value)
-            if outcomes[-1].kind != "returned" or value is None or not all_agree(
-                value, first.expected, first.dtype
+            if (
+                outcomes[-1].kind != "returned"
+                or value is None
+                or not all_agree(value, first.expected, first.dtype)
             ):
                 return self.report("out", self.say("out_wrong"))
         main = sum(case.main for case in self.cases)
@@ -187,7 +191,8 @@ class Checker:
                     )  # fmt: skip
                 if not np.all(np.isfinite(got)):
                     return self.report(
-                        "not_finite", self.say("not_finite", symbol=self.symbol(), case=where)
+                        "not_finite",
+                        self.say("not_finite", symbol=self.symbol(), case=where),
                     )
             if not all_agree(value, case.expected, case.dtype):
                 recognised = self.recognise(outcomes)
@@ -216,14 +221,16 @@ class Checker:
         elif not isinstance(value, np.ndarray):
             hint = self.say("return_out") if value is None else ""
             what = _describe(value)
-            return "wrong_type", self.say("wrong_type", symbol=self.symbol(), what=what) + (
-                " " + hint if hint and self.lang == "en" else hint
-            )
+            return "wrong_type", self.say(
+                "wrong_type", symbol=self.symbol(), what=what
+            ) + (" " + hint if hint and self.lang == "en" else hint)
         else:
             arrays = [value]
         for got in arrays:
             if got.dtype.kind != "f":
-                return "wrong_type", self.say("dtype", symbol=self.symbol(), dtype=got.dtype)
+                return "wrong_type", self.say(
+                    "dtype", symbol=self.symbol(), dtype=got.dtype
+                )
             if got.dtype.itemsize < np.dtype(case.dtype).itemsize:
                 return "precision", self.say(
                     "precision", symbol=self.symbol(), dtype=got.dtype,
@@ -240,7 +247,9 @@ class Checker:
         nabla_w, nabla_b = value
         layers = len(self.cases[0].expected) // 2
         parts = [*nabla_w, *nabla_b] if _sequences(nabla_w, nabla_b) else []
-        if len(parts) != 2 * layers or not all(isinstance(p, np.ndarray) for p in parts):
+        if len(parts) != 2 * layers or not all(
+            isinstance(p, np.ndarray) for p in parts
+        ):
             return None
         return parts
 
@@ -277,7 +286,9 @@ class Checker:
                 shown.append(case)
         return min(shown, key=_size) if shown else None
 
-    def named(self, mistake: Mistake, shown: Case, main: Case, note: str) -> CheckReport:
+    def named(
+        self, mistake: Mistake, shown: Case, main: Case, note: str
+    ) -> CheckReport:
         words = mistake.zh if self.lang == "zh" else mistake.en
         lines = [
             self.say("mistake", words=words, text=mistake.text),

@@ -55,7 +55,9 @@ class CheckAllReport:
                 self.lang, "check_all_passed", n=n, accuracy=self.accuracy,
                 reference=self.reference_accuracy,
             )  # fmt: skip
-        lines = [say(self.lang, "check_all_failed", n=n, failed=failed)] if failed else []
+        lines = (
+            [say(self.lang, "check_all_failed", n=n, failed=failed)] if failed else []
+        )
         if self.training_error is not None:
             lines.append(say(self.lang, "training_failed", error=self.training_error))
         else:
@@ -100,7 +102,9 @@ def check_all(
             f"functions must define at least one of {', '.join(EQUATIONS)}; got "
             f"{type(functions).__name__} with none of them"
         )
-    reports = [check(fn, name, lang=lang, timeout=timeout) for name, fn in given.items()]
+    reports = [
+        check(fn, name, lang=lang, timeout=timeout) for name, fn in given.items()
+    ]
     reference = reference_accuracy()
     (outcome,) = run_calls(train_accuracy, [((given,), {})], TRAINING_TIMEOUT)
     accuracy, error = None, None

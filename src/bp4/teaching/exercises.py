@@ -32,7 +32,7 @@ from ..activations import (
 )
 from ..array import Array
 from ..cost import LogLikelihoodCost
-from . import mistakes as M
+from . import mistakes
 from .cases import Net, cases, cast
 from .tasks import Task, register
 
@@ -143,7 +143,11 @@ def check(fn: Any, name: str | None = None, *, lang: str = "en") -> Any:
 
 # -- the tasks: cases, answers and mistakes --------------------------------------
 
-ONE = (((4, 5, 2), 1, 0, np.float64), ((4, 5, 2), 1, 1, np.float32), ((4, 5, 2), 1, 3, np.float64))
+ONE = (
+    ((4, 5, 2), 1, 0, np.float64),
+    ((4, 5, 2), 1, 1, np.float32),
+    ((4, 5, 2), 1, 3, np.float64),
+)
 ONE_SQUARE = (((3, 2, 2), 1, 4, np.float64),)
 DEEP = (
     ((4, 5, 3, 2), 3, 0, np.float64),
@@ -165,7 +169,11 @@ def _alt_bp1(net: Net, dtype: type) -> Built:
 
 
 def _alt_bp2(net: Net, dtype: type) -> Built:
-    args = (cast(net.weights[1], dtype), cast(net.deltas[1], dtype), cast(net.zs[0], dtype))
+    args = (
+        cast(net.weights[1], dtype),
+        cast(net.deltas[1], dtype),
+        cast(net.zs[0], dtype),
+    )
     n_next, n_l = net.weights[1].shape
     return args, [net.deltas[0]], {"n_l": n_l, "n_{l+1}": n_next, "m": 1}
 
@@ -185,7 +193,12 @@ def _modified(net: Net, dtype: type) -> Built:
 
 
 def _whole(net: Net, dtype: type) -> Built:
-    args = (cast(net.weights, dtype), cast(net.biases, dtype), cast(net.X, dtype), cast(net.Y, dtype))
+    args = (
+        cast(net.weights, dtype),
+        cast(net.biases, dtype),
+        cast(net.X, dtype),
+        cast(net.Y, dtype),
+    )
     return args, [*net.nabla_w, *net.nabla_b], _sizes(net)
 
 
@@ -207,8 +220,10 @@ def _diag_each(z: Array, g: Any) -> Array:
     return np.diag(g(z[:, 0]))
 
 
-def _with_sign(formula: Any, catalogue: tuple[M.Mistake, ...], text: str) -> tuple[M.Mistake, ...]:
-    return (*catalogue, M.sign(formula, text))
+def _with_sign(
+    formula: Any, catalogue: tuple[mistakes.Mistake, ...], text: str
+) -> tuple[mistakes.Mistake, ...]:
+    return (*catalogue, mistakes.sign(formula, text))
 
 
 def _alt_bp1_formula(a: tuple[Any, ...]) -> list[Array]:
@@ -238,10 +253,10 @@ register(
         "δ^L_j = σ'(z^L_j) ∂C/∂a^L_j", "δ^L", "(n_L, 1)",
         _alt_bp1_formula, lambda: cases(_alt_bp1, ONE, ONE_SQUARE),
         _with_sign(_alt_bp1_formula, (
-            M.Mistake("no_sigma_prime", (lambda a: a[0],), "δ^L = ∇_a C", _NO_PRIME, _NO_PRIME_ZH),
-            M.Mistake("sigma_prime_at_a", (lambda a: sigmoid_prime(sigmoid(a[1])) * a[0],),
+            mistakes.Mistake("no_sigma_prime", (lambda a: a[0],), "δ^L = ∇_a C", _NO_PRIME, _NO_PRIME_ZH),
+            mistakes.Mistake("sigma_prime_at_a", (lambda a: sigmoid_prime(sigmoid(a[1])) * a[0],),
                       "δ^L = Σ'(a^L) ∇_a C", _AT_A, _AT_A_ZH),
-            M.Mistake("sigma_not_prime", (lambda a: sigmoid(a[1]) * a[0],),
+            mistakes.Mistake("sigma_not_prime", (lambda a: sigmoid(a[1]) * a[0],),
                       "δ^L = Σ(z^L) ∇_a C", _SIGMA, _SIGMA_ZH),
         ), "δ^L = −Σ'(z^L) ∇_a C"),
     )
@@ -255,15 +270,15 @@ register(
         "δ^l_j = σ'(z^l_j) Σ_k w^{l+1}_{kj} δ^{l+1}_k", "δ^l", "(n_l, 1)",
         _alt_bp2_formula, lambda: cases(_alt_bp2, ONE, ONE_SQUARE),
         _with_sign(_alt_bp2_formula, (
-            M.Mistake("no_transpose", (lambda a: sigmoid_prime(a[2]) * (a[0] @ a[1]),),
+            mistakes.Mistake("no_transpose", (lambda a: sigmoid_prime(a[2]) * (a[0] @ a[1]),),
                       "δ^l = Σ'(z^l) w^{l+1} δ^{l+1}",
                       "w^{l+1} is not transposed: the error moves back through (w^{l+1})^T",
                       "w^{l+1} 没有转置：误差经由 (w^{l+1})^T 反向传播"),
-            M.Mistake("no_sigma_prime", (lambda a: a[0].T @ a[1],),
+            mistakes.Mistake("no_sigma_prime", (lambda a: a[0].T @ a[1],),
                       "δ^l = (w^{l+1})^T δ^{l+1}", _NO_PRIME, _NO_PRIME_ZH),
-            M.Mistake("sigma_prime_at_a", (lambda a: sigmoid_prime(sigmoid(a[2])) * (a[0].T @ a[1]),),
+            mistakes.Mistake("sigma_prime_at_a", (lambda a: sigmoid_prime(sigmoid(a[2])) * (a[0].T @ a[1]),),
                       "δ^l = Σ'(a^l) (w^{l+1})^T δ^{l+1}", _AT_A, _AT_A_ZH),
-            M.Mistake("wrong_layer_sigma_prime", (lambda a: a[0].T @ (sigmoid_prime(a[2]) * a[1]),),
+            mistakes.Mistake("wrong_layer_sigma_prime", (lambda a: a[0].T @ (sigmoid_prime(a[2]) * a[1]),),
                       "δ^l = (w^{l+1})^T Σ'(z^l) δ^{l+1}",
                       "Σ'(z^l) is used at layer l+1: it belongs after (w^{l+1})^T, on layer l",
                       "Σ'(z^l) 用在了第 l+1 层：它应当在 (w^{l+1})^T 之后，作用在第 l 层上"),
@@ -282,15 +297,15 @@ register(
         "δ^l", "(n_l, m)",
         _modified_formula, lambda: cases(_modified),
         _with_sign(_modified_formula, (
-            M.Mistake("unmodified", (lambda a: (a[0].T @ a[1]) * sigmoid_prime(a[2]),),
+            mistakes.Mistake("unmodified", (lambda a: (a[0].T @ a[1]) * sigmoid_prime(a[2]),),
                       "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
                       "neuron j still uses σ': its slope is f'(z^l_j)",
                       "神经元 j 仍然用了 σ'：它的斜率是 f'(z^l_j)"),
-            M.Mistake("f_prime_everywhere", (lambda a: (a[0].T @ a[1]) * a[4](a[2]),),
+            mistakes.Mistake("f_prime_everywhere", (lambda a: (a[0].T @ a[1]) * a[4](a[2]),),
                       "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ f'(z^l)",
                       "f' used for every neuron: only neuron j computes f; the others keep σ",
                       "所有神经元都用了 f'：只有神经元 j 计算 f，其余仍然是 σ"),
-            M.Mistake("no_transpose", (lambda a: (a[0] @ a[1]) * _slopes(a, a[4]),),
+            mistakes.Mistake("no_transpose", (lambda a: (a[0] @ a[1]) * _slopes(a, a[4]),),
                       "δ^l = (w^{l+1} δ^{l+1}) ⊙ g'(z^l)",
                       "w^{l+1} is not transposed: the error moves back through (w^{l+1})^T",
                       "w^{l+1} 没有转置：误差经由 (w^{l+1})^T 反向传播"),
@@ -300,11 +315,11 @@ register(
 
 
 def _linear_formula(a: tuple[Any, ...]) -> list[Array]:
-    return M.whole_pass(*a, sigma=identity, sigma_prime=identity_prime)
+    return mistakes.whole_pass(*a, sigma=identity, sigma_prime=identity_prime)
 
 
 def _matrix_formula(a: tuple[Any, ...]) -> list[Array]:
-    return M.whole_pass(*a)
+    return mistakes.whole_pass(*a)
 
 
 register(
@@ -316,11 +331,11 @@ register(
         "δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k", "", "the shapes of w^l and b^l",
         _linear_formula, lambda: cases(_whole, DEEP, DEEP_SQUARE, activation=IDENTITY),
         _with_sign(_linear_formula, (
-            M.Mistake("sigmoid_kept", (lambda a: M.whole_pass(*a),),
+            mistakes.Mistake("sigmoid_kept", (lambda a: mistakes.whole_pass(*a),),
                       "the sigmoid's forward pass and σ'",
                       "σ is still the sigmoid: with linear neurons a^l = z^l and σ'(z) = 1",
                       "σ 仍然是 sigmoid：线性神经元的 a^l = z^l，σ'(z) = 1"),
-            *M.pass_mistakes(sigma=identity, sigma_prime=identity_prime),
+            *mistakes.pass_mistakes(sigma=identity, sigma_prime=identity_prime),
         ), "−∂C/∂w^l, −∂C/∂b^l"),
         gradients=True,
     )
@@ -335,7 +350,7 @@ register(
         r"\frac{\partial C}{\partial w^l} = \tfrac{1}{m} \Delta^l (A^{l-1})^T",
         "the per-sample equations, averaged over the columns", "", "the shapes of w^l and b^l",
         _matrix_formula, lambda: cases(_whole, DEEP, DEEP_SQUARE),
-        _with_sign(_matrix_formula, M.pass_mistakes(), "−∂C/∂w^l, −∂C/∂b^l"),
+        _with_sign(_matrix_formula, mistakes.pass_mistakes(), "−∂C/∂w^l, −∂C/∂b^l"),
         gradients=True,
     )
 )  # fmt: skip
@@ -347,14 +362,14 @@ register(
         lambda a: [a[0] - a[1]],
         lambda: cases(_log_likelihood, output_activation=SOFTMAX, cost=LogLikelihoodCost(), one_hot=True),
         (
-            M.Mistake("sign", (lambda a: a[1] - a[0],), "δ^L = y − a^L",
+            mistakes.Mistake("sign", (lambda a: a[1] - a[0],), "δ^L = y − a^L",
                       "a sign error: δ^L = a^L − y, not y − a^L",
                       "符号错误：δ^L = a^L − y，而不是 y − a^L"),
-            M.Mistake("nabla_a", (lambda a: -a[1] / a[0],), "∇_a C = −y / a^L",
+            mistakes.Mistake("nabla_a", (lambda a: -a[1] / a[0],), "∇_a C = −y / a^L",
                       "that is ∇_a C = −y/a^L, the gradient with respect to a^L; δ^L = ∂C/∂z^L "
                       "goes on through softmax, which gives a^L − y",
                       "这是 ∇_a C = −y/a^L，对 a^L 的梯度；δ^L = ∂C/∂z^L 还要穿过 softmax，结果是 a^L − y"),
-            M.Mistake("elementwise_form", (lambda a: (a[0] - a[1]) * a[0] * (1 - a[0]),),
+            mistakes.Mistake("elementwise_form", (lambda a: (a[0] - a[1]) * a[0] * (1 - a[0]),),
                       "δ^L = (a^L − y) ⊙ a^L (1 − a^L)",
                       "an extra ⊙σ': with softmax and the log-likelihood, δ^L = a^L − y, with no σ' factor",
                       "多乘了 ⊙σ'：softmax 与对数似然代价函数给出 δ^L = a^L − y，没有 σ' 因子"),

@@ -367,7 +367,7 @@ def pass_mistakes(**fixed: Any) -> tuple[Mistake, ...]:
     """The whole pass's mistakes; ``fixed`` sets σ and σ' (identity for linear neurons)."""
 
     def formula(**change: Any) -> Formula:
-        return lambda a: whole_pass(*a, **fixed, **change)
+        return lambda a: whole_pass(a[0], a[1], a[2], a[3], **fixed, **change)
 
     return (
         Mistake(

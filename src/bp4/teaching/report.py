@@ -47,7 +47,9 @@ class CheckReport:
         text = [self.heading(), "  " + self.message]
         if self.expected is not None and self.actual is not None:
             for label, arrays in (("expected", self.expected), ("yours", self.actual)):
-                text.append(f"  {say(self.lang, label)}{':' if self.lang == 'en' else '：'}")
+                text.append(
+                    f"  {say(self.lang, label)}{':' if self.lang == 'en' else '：'}"
+                )
                 text.extend("    " + row for a in arrays for row in _rows(a))
         return "\n".join(text)
 
@@ -71,7 +73,11 @@ class CheckReport:
             display(self.task.tex),
             _escape(self.message),
         ]
-        if self.expected is not None and self.actual is not None and _small(self.actual):
+        if (
+            self.expected is not None
+            and self.actual is not None
+            and _small(self.actual)
+        ):
             yours, expected = say(self.lang, "yours"), say(self.lang, "expected")
             parts.append(
                 display(

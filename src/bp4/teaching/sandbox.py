@@ -54,11 +54,15 @@ def run_calls(
     return _in_thread(fn, calls, timeout)
 
 
-def _call(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+def _call(
+    fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Outcome:
     before = copy.deepcopy(args)
     try:
         value = fn(*args, **kwargs)
-    except BaseException as error:  # SystemExit and KeyboardInterrupt are the student's too
+    except (
+        BaseException
+    ) as error:  # SystemExit and KeyboardInterrupt are the student's too
         return Outcome("raised", error=_one_line(error), line=_student_line(error))
     modified = tuple(i for i, (a, b) in enumerate(zip(args, before)) if not _same(a, b))
     return Outcome("returned", value=_sendable(value), modified=modified)

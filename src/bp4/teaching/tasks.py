@@ -19,7 +19,7 @@ import numpy as np
 
 from ..activations import SOFTMAX
 from ..array import Array
-from . import mistakes as M
+from . import mistakes
 from .cases import Case, Net, cases, cast
 
 
@@ -37,11 +37,11 @@ class Task:
     shape: str  # its shape in the text's notation, "(n_l, m)"
     formula: Callable[[tuple[Any, ...]], list[Array]]  # the right answer
     build: Callable[[], list[Case]]
-    catalogue: tuple[M.Mistake, ...]
+    catalogue: tuple[mistakes.Mistake, ...]
     gradients: bool = False  # returns (nabla_w, nabla_b), lists over the layers
 
     def label(self, lang: str) -> str:
-        """"BP2 (the error of layer l from layer l+1)", in ``lang``."""
+        """ "BP2 (the error of layer l from layer l+1)", in ``lang``."""
         title = self.title_zh if lang == "zh" else self.title_en
         return f"{self.key}：{title}" if lang == "zh" else f"{self.key} ({title})"
 
@@ -101,14 +101,14 @@ def _softmax(
 
 def _with_generic(
     formula: Callable[[tuple[Any, ...]], list[Array]],
-    catalogue: tuple[M.Mistake, ...],
+    catalogue: tuple[mistakes.Mistake, ...],
     sign_text: str,
     transposed_text: str,
-) -> tuple[M.Mistake, ...]:
+) -> tuple[mistakes.Mistake, ...]:
     return (
         *catalogue,
-        M.sign(formula, sign_text),
-        M.transposed(formula, transposed_text),
+        mistakes.sign(formula, sign_text),
+        mistakes.transposed(formula, transposed_text),
     )
 
 
@@ -129,7 +129,7 @@ register(
         "δ^L_j = ∂C/∂a^L_j σ'(z^L_j)", "δ^L", "(n_L, m)",
         lambda a: [a[0] * a[1]], lambda: cases(_bp1),
         _with_generic(
-            lambda a: [a[0] * a[1]], M.BP1, "δ^L = −∇_a C ⊙ σ'(z^L)", "(δ^L)^T"
+            lambda a: [a[0] * a[1]], mistakes.BP1, "δ^L = −∇_a C ⊙ σ'(z^L)", "(δ^L)^T"
         ),
     )
 )  # fmt: skip
@@ -142,7 +142,7 @@ register(
         "δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j)", "δ^l", "(n_l, m)",
         _bp2_formula, lambda: cases(_bp2),
         _with_generic(
-            _bp2_formula, M.BP2, "δ^l = −((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
+            _bp2_formula, mistakes.BP2, "δ^l = −((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
             "(δ^l)^T = ((δ^{l+1})^T w^{l+1}) ⊙ σ'(z^l)^T",
         ),
     )
@@ -156,7 +156,7 @@ register(
         "∂C/∂b^l_j = (1/m) Σ_x δ^l_{jx}", "∂C/∂b^l", "(n_l, 1)",
         lambda a: [np.mean(a[0], axis=1, keepdims=True)], lambda: cases(_bp3),
         _with_generic(
-            lambda a: [np.mean(a[0], axis=1, keepdims=True)], M.BP3,
+            lambda a: [np.mean(a[0], axis=1, keepdims=True)], mistakes.BP3,
             "∂C/∂b^l = −(1/m) Σ_x δ^l_x", "(∂C/∂b^l)^T",
         ),
     )
@@ -170,7 +170,7 @@ register(
         "∂C/∂w^l_{jk} = (1/m) Σ_x a^{l-1}_{kx} δ^l_{jx}", "∂C/∂w^l", "(n_l, n_{l-1})",
         lambda a: [a[0] @ a[1].T / a[0].shape[1]], lambda: cases(_bp4),
         _with_generic(
-            lambda a: [a[0] @ a[1].T / a[0].shape[1]], M.BP4,
+            lambda a: [a[0] @ a[1].T / a[0].shape[1]], mistakes.BP4,
             "∂C/∂w^l = −δ^l (a^{l-1})^T / m", "a^{l-1} (δ^l)^T",
         )[:-1],  # transposed is a_delta_T here, already in the catalogue
     )
@@ -184,7 +184,7 @@ register(
         "δ^L_j = a^L_j (∂C/∂a^L_j − Σ_k a^L_k ∂C/∂a^L_k)", "δ^L", "(n_L, m)",
         _softmax_formula, lambda: cases(_softmax, output_activation=SOFTMAX),
         _with_generic(
-            _softmax_formula, M.SOFTMAX,
+            _softmax_formula, mistakes.SOFTMAX,
             "δ^L = −a^L ⊙ (∇_a C − (a^L · ∇_a C))", "(δ^L)^T",
         ),
     )
