@@ -282,7 +282,8 @@ class Checker:
                 continue
             if got is None or not all_agree(got, predicted, case.dtype):
                 return None
-            if not all_agree(predicted, case.expected, case.dtype):
+            same_shapes = [p.shape for p in predicted] == [e.shape for e in case.expected]
+            if not (same_shapes and all_agree(predicted, case.expected, case.dtype)):
                 shown.append(case)
         return min(shown, key=_size) if shown else None
 

@@ -322,6 +322,13 @@ def _matrix_formula(a: tuple[Any, ...]) -> list[Array]:
     return mistakes.whole_pass(*a)
 
 
+# σ' = 1 for linear neurons: mistakes about σ' change nothing, so they are not listed.
+_LINEAR_MISTAKES = tuple(
+    m
+    for m in mistakes.pass_mistakes(sigma=identity, sigma_prime=identity_prime)
+    if m.key not in ("sigma_prime_at_a", "wrong_layer_sigma_prime", "no_sigma_prime")
+)
+
 register(
     Task(
         "linear_backprop", "linear_backprop", ("weights", "biases", "X", "Y"),
@@ -335,7 +342,7 @@ register(
                       "the sigmoid's forward pass and σ'",
                       "σ is still the sigmoid: with linear neurons a^l = z^l and σ'(z) = 1",
                       "σ 仍然是 sigmoid：线性神经元的 a^l = z^l，σ'(z) = 1"),
-            *mistakes.pass_mistakes(sigma=identity, sigma_prime=identity_prime),
+            *_LINEAR_MISTAKES,
         ), "−∂C/∂w^l, −∂C/∂b^l"),
         gradients=True,
     )
