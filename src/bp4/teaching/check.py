@@ -91,6 +91,17 @@ class Checker:
         return say(self.lang, key, **values)
 
     def report(self, mistake: str | None, *lines: str, **kw: Any) -> CheckReport:
+        expected, actual = kw.get("expected"), kw.get("actual")
+        if self.task.gradients and expected and actual:  # show the first layer that differs
+            i = next(
+                (
+                    i
+                    for i, (e, a) in enumerate(zip(expected, actual))
+                    if e.shape != a.shape or not all_agree([a], [e], kw["case"].dtype)
+                ),
+                0,
+            )
+            kw["expected"], kw["actual"] = [expected[i]], [actual[i]]
         return CheckReport(
             passed=mistake is None, equation=self.task.key, mistake=mistake,
             lang=self.lang, task=self.task, lines=[line for line in lines if line],

@@ -325,6 +325,7 @@ def whole_pass(
     transpose: bool = True,
     hidden_prime: bool = True,
     delta_averaged: bool = False,
+    delta_averaged_after: bool = False,
     average: bool = True,
     outer: str = "delta a^T",
 ) -> list[Array]:
@@ -333,7 +334,8 @@ def whole_pass(
     The defaults give the right answer. ``prime_at_a``: σ'(a^l) for σ'(z^l);
     ``prime_layer=1``: σ'(z^{l+1}) in BP2; ``w_layer=0``: w^l for w^{l+1} in
     BP2; ``transpose=False``: w^{l+1} δ^{l+1}; ``hidden_prime=False``: BP2
-    without ⊙σ'; ``delta_averaged``: every δ^l averaged over the batch;
+    without ⊙σ'; ``delta_averaged``: every δ^l averaged over the batch
+    (``delta_averaged_after``: only once all are computed);
     ``average=False``: BP3 and BP4 summed; ``outer="a delta^T"``.
     """
     m = X.shape[1]
@@ -354,6 +356,8 @@ def whole_pass(
         w_next = weights[i + w_layer]
         back = (w_next.T if transpose else w_next) @ deltas[i + 1]
         deltas[i] = spread(back * prime(i + prime_layer) if hidden_prime else back)
+    if delta_averaged_after:  # each δ^l right, then its batch mean used in BP3, BP4
+        deltas = [np.broadcast_to(_mean(d), d.shape) for d in deltas]
     count = m if average else 1
     nabla_b = [np.sum(d, axis=1, keepdims=True) / count for d in deltas]
     if outer == "delta a^T":
@@ -411,7 +415,7 @@ def pass_mistakes(**fixed: Any) -> tuple[Mistake, ...]:
         ),
         Mistake(
             "delta_averaged",
-            (formula(delta_averaged=True),),
+            (formula(delta_averaged=True), formula(delta_averaged_after=True)),
             "δ^l averaged over the batch",
             "δ averaged over the batch in BP1/BP2: δ^l is per sample, one column "
             "each; only the gradients of BP3 and BP4 are averaged",
