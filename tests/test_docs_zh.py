@@ -39,6 +39,7 @@ ZH = {
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
+        "teaching",
     ]
 }
 # English pages without a Chinese version, and why.
