@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any, NoReturn
 
 from ..activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -31,8 +32,22 @@ from .train import run_train
 # "standard", whose saturated hidden neurons make the result depend on the seed.
 
 
+_NEGATIVE_NUMBER = re.compile(
+    r"^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (no usage block), as bp4's own are."""
+    """argparse, with its errors on one line (no usage block), as bp4's own are.
+
+    Every negative number is a value, not an option: argparse alone takes
+    ``--eta -inf`` or ``--eta -1e3`` for an option and says "expected one
+    argument", where the option's own check says what it expects.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")

@@ -119,13 +119,37 @@ def default_data_dir() -> Path:
     """
     if os.environ.get("BP4_DATA"):
         return Path(os.environ["BP4_DATA"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "bp4" / "mnist"
+    if sys.platform not in ("win32", "darwin") and os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "bp4" / "mnist"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no $HOME and no passwd entry for this uid
+        raise MnistUnavailableError(_no_home()) from None
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+        base = home / "AppData" / "Local"
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+        base = home / "Library" / "Caches"
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bp4" / "mnist"
+        base = home / ".cache"
+    return base / "bp4" / "mnist"
+
+
+def _no_home() -> str:
+    """One line: where bp4 looked for a data folder, and how to choose one."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    who = (
+        f"user id {uid} has no entry in the password database"
+        if uid is not None
+        else "the system names no home"
+    )
+    cache = "LOCALAPPDATA" if sys.platform == "win32" else "XDG_CACHE_HOME"
+    return (
+        f"no folder for the MNIST files: $BP4_DATA and ${cache} are not set, and "
+        f"there is no home directory ($HOME is not set and {who}); choose a folder "
+        f"with --data-dir DIR (path= in Python) or by setting $BP4_DATA"
+    )
 
 
 def load_mnist(
