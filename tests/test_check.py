@@ -365,3 +365,20 @@ def test_record_for_a_grade_sheet():
     record = bp4.check(BP2_STUDENTS["no_transpose"], "BP2").record()
     assert record["equation"] == "BP2" and record["passed"] is False
     assert record["mistake"] == "no_transpose" and record["function"] == "hidden_error"
+
+
+def test_a_mistake_outside_the_catalogue_gets_the_general_feedback():
+    report = bp4.check(lambda w, d, s: 1.5 * (w.T @ d) * s, "BP2")
+    assert report.mistake == "values" and not report.passed
+    assert "not a mistake bp4 knows" in report.message
+    assert "δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j)" in report.message
+
+
+def test_float32_arithmetic_is_judged_at_float32_precision():
+    def hidden_error(w_next, delta_next, sigma_prime_z):  # in the inputs' dtype
+        out = np.zeros(sigma_prime_z.shape, dtype=sigma_prime_z.dtype)
+        for k in range(w_next.shape[0]):
+            out += np.outer(w_next[k], delta_next[k])
+        return out * sigma_prime_z
+
+    assert bp4.check(hidden_error).passed

@@ -7,13 +7,15 @@ The checks run in order and stop at the first that fails:
 2. the type and shape of what it returns, on cases whose widths all differ
    and with m = 1 (see :mod:`bp4.teaching.cases`);
 3. the values, against :mod:`bp4.teaching.reference`, in float64 and float32,
-   at the inputs' precision (:mod:`bp4.teaching.compare`);
+   read as the gradient check reads its gradients, at the precision of the
+   inputs (:func:`bp4.teaching.comparison.compare`);
 4. that the inputs come back unchanged (and, if it takes ``out=``, that it
    returns the right values when given it).
 
 A result that fails 2 or 3 is compared with each mistaken formula of the
-task's catalogue (:mod:`bp4.teaching.mistakes`) on every case; the first that
-agrees on all of them names the mistake. The student's calls run in
+task's catalogue (:mod:`bp4.teaching.mistakes`) on every case, entry by entry
+(:mod:`bp4.teaching.compare`); the first that agrees on all of them names the
+mistake. The student's calls run in
 :mod:`bp4.teaching.sandbox`, so an exception or a hang becomes feedback.
 """
 
@@ -29,6 +31,7 @@ from ..array import Array
 from . import exercises as _exercises  # noqa: F401 (registers the exercises' tasks)
 from .cases import Case
 from .compare import all_agree
+from .comparison import compare
 from .messages import check_lang, say
 from .mistakes import Formula, Mistake
 from .report import CheckReport
@@ -205,7 +208,7 @@ class Checker:
                         "not_finite",
                         self.say("not_finite", symbol=self.symbol(), case=where),
                     )
-            if not all_agree(value, case.expected, case.dtype):
+            if not _good(value, case):
                 recognised = self.recognise(outcomes)
                 if recognised:
                     return self.named(*recognised, case, "")
@@ -316,6 +319,14 @@ class Checker:
         return self.report(
             mistake.key, *lines, case=shown, expected=shown.expected, actual=actual,
         )  # fmt: skip
+
+
+def _good(values: list[Array], case: Case) -> bool:
+    """The values read "good" against the answer, as the gradient check reads its
+    gradients: at the precision of the case's dtype, with rounding's floor."""
+    return len(values) == len(case.expected) and all(
+        compare(v, e, case.dtype).reading == "good" for v, e in zip(values, case.expected)
+    )
 
 
 def _predict(formula: Formula, case: Case) -> list[Array] | None:

@@ -1,4 +1,8 @@
-"""Do a student's numbers agree with the answer, at the precision of the inputs?
+"""Does a student's result agree with a mistaken formula's, entry by entry?
+
+The verdict on a student's values is :func:`bp4.teaching.comparison.compare`'s,
+the gradient check's; naming a mistake needs a stricter test, entry by entry,
+so that two formulas that differ anywhere are told apart.
 
 A float32 computation is good to about 1e-7 of the numbers' size, a float64
 one to about 1e-16, so the tolerance scales with the inputs' machine epsilon:
