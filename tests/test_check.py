@@ -160,11 +160,9 @@ def test_the_cases_tell_the_mistakes_apart(key):
     """On the chosen cases, no two mistaken formulas (nor one and the answer) agree
     on every case where both run: else one would hide the other."""
     cases = task_cases(key)
-    formulas = [
-        (m.key, f)
-        for m in TASKS[key].catalogue
-        for f in m.formulas
-    ] + [("right", None)]
+    formulas = [(m.key, f) for m in TASKS[key].catalogue for f in m.formulas] + [
+        ("right", None)
+    ]
 
     def values(formula, case: Case):
         return case.expected if formula is None else _predict(formula, case)

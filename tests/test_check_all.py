@@ -101,7 +101,9 @@ def output_error(nabla_a, sigma_prime_zL, out=None):
 def hidden_error(w_next, delta_next, sigma_prime_z):
     return (w_next.T @ delta_next) * sigma_prime_z
 """
-BAD = GOOD + """
+BAD = (
+    GOOD
+    + """
 def weight_gradient(delta, a_prev):
     return delta @ a_prev.T
 
@@ -109,6 +111,7 @@ def bias_gradient(delta):
     while True:
         pass
 """
+)
 
 
 def bp4_check(tmp_path: Path, source: str, *options: str):

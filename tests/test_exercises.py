@@ -128,7 +128,9 @@ def test_solutions_pass(fn):
 
 
 def _pass(**change):
-    return lambda weights, biases, X, Y: per_sample_pass(weights, biases, X, Y, **change)
+    return lambda weights, biases, X, Y: per_sample_pass(
+        weights, biases, X, Y, **change
+    )
 
 
 MISTAKES = [

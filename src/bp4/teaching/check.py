@@ -95,7 +95,9 @@ class Checker:
 
     def report(self, mistake: str | None, *lines: str, **kw: Any) -> CheckReport:
         expected, actual = kw.get("expected"), kw.get("actual")
-        if self.task.gradients and expected and actual:  # show the first layer that differs
+        if (
+            self.task.gradients and expected and actual
+        ):  # show the first layer that differs
             i = next(
                 (
                     i
@@ -296,7 +298,9 @@ class Checker:
                 continue
             if got is None or not all_agree(got, predicted, case.dtype):
                 return None
-            same_shapes = [p.shape for p in predicted] == [e.shape for e in case.expected]
+            same_shapes = [p.shape for p in predicted] == [
+                e.shape for e in case.expected
+            ]
             if not (same_shapes and all_agree(predicted, case.expected, case.dtype)):
                 shown.append(case)
         return min(shown, key=_size) if shown else None
@@ -325,7 +329,8 @@ def _good(values: list[Array], case: Case) -> bool:
     """The values read "good" against the answer, as the gradient check reads its
     gradients: at the precision of the case's dtype, with rounding's floor."""
     return len(values) == len(case.expected) and all(
-        compare(v, e, case.dtype).reading == "good" for v, e in zip(values, case.expected)
+        compare(v, e, case.dtype).reading == "good"
+        for v, e in zip(values, case.expected)
     )
 
 
