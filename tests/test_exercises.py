@@ -175,3 +175,17 @@ def test_a_wrong_structure_is_named():
     report = bp4.check(lambda weights, biases, X, Y: weights, "matrix_backprop")
     assert report.mistake == "wrong_type"
     assert "must return (nabla_w, nabla_b)" in report.message
+
+
+@pytest.mark.parametrize("key", sorted(bp4.teaching.tasks.TASKS))
+def test_chinese_headings_have_no_english_words(key):
+    import re
+
+    from bp4.teaching.tasks import TASKS
+
+    task = TASKS[key]
+    heading = bp4.check(lambda *a: 1 / 0, key, lang="zh").heading()
+    words = set(re.findall(r"[A-Za-z]{3,}", heading.replace(key, "")))
+    assert words <= {"softmax", "BP"}, heading
+    for mistake in task.catalogue:
+        assert not re.search(r"\b(the|for|over|summed|averaged)\b", mistake.text)

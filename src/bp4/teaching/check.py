@@ -201,7 +201,8 @@ class Checker:
                     return self.report(
                         "shape",
                         self.say(
-                            "shape", symbol=self.symbol(), shape=self.task.shape,
+                            "shape", symbol=self.symbol(),
+                            shape=self.task.words(self.lang)[2],
                             expected=want.shape, actual=got.shape, case=where,
                         ),
                     )  # fmt: skip
@@ -221,7 +222,7 @@ class Checker:
                     "values",
                     self.say(
                         "values", symbol=self.symbol(), case=where, diff=diff,
-                        component=self.task.component,
+                        component=self.task.words(self.lang)[1],
                     ),
                     case=case, expected=case.expected, actual=value,
                 )  # fmt: skip

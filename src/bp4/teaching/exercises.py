@@ -310,6 +310,11 @@ register(
                       "w^{l+1} is not transposed: the error moves back through (w^{l+1})^T",
                       "w^{l+1} 没有转置：误差经由 (w^{l+1})^T 反向传播"),
         ), "−δ^l"),
+        zh=(
+            "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ g'(z^l)，神经元 j 的 g = f，其余的 g = σ",
+            "k = j 时 δ^l_k = Σ_i w^{l+1}_{ik} δ^{l+1}_i f'(z^l_k)，否则为 … σ'(z^l_k)",
+            "",
+        ),
     )
 )  # fmt: skip
 
@@ -339,12 +344,16 @@ register(
         _linear_formula, lambda: cases(_whole, DEEP, DEEP_SQUARE, activation=IDENTITY),
         _with_sign(_linear_formula, (
             mistakes.Mistake("sigmoid_kept", (lambda a: mistakes.whole_pass(*a),),
-                      "the sigmoid's forward pass and σ'",
+                      "a^l = σ(z^l), δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(z^l)",
                       "σ is still the sigmoid: with linear neurons a^l = z^l and σ'(z) = 1",
                       "σ 仍然是 sigmoid：线性神经元的 a^l = z^l，σ'(z) = 1"),
             *_LINEAR_MISTAKES,
         ), "−∂C/∂w^l, −∂C/∂b^l"),
         gradients=True,
+        zh=(
+            "σ(z) = z：δ^L = a^L − y，δ^l = (w^{l+1})^T δ^{l+1}，然后是 BP3 和 BP4",
+            "", "w^l 和 b^l 的形状",
+        ),
     )
 )  # fmt: skip
 register(
@@ -359,6 +368,10 @@ register(
         _matrix_formula, lambda: cases(_whole, DEEP, DEEP_SQUARE),
         _with_sign(_matrix_formula, mistakes.pass_mistakes(), "−∂C/∂w^l, −∂C/∂b^l"),
         gradients=True,
+        zh=(
+            "在 X = [x_1 … x_m] 上计算 BP1–BP4，对 m 列取平均",
+            "逐样本的方程，对各列取平均", "w^l 和 b^l 的形状",
+        ),
     )
 )  # fmt: skip
 register(

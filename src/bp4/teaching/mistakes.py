@@ -87,7 +87,7 @@ BP1 = (
     Mistake(
         "matrix_product",
         (lambda a: a[0] @ a[1], lambda a: a[0] @ a[1].T, lambda a: a[0].T @ a[1]),
-        "δ^L = ∇_a C σ'(z^L) (a matrix product)",
+        "δ^L = ∇_a C @ σ'(z^L)",
         "a matrix product instead of ⊙: the Hadamard product ⊙ is NumPy's *, "
         "entry by entry; @ and np.dot only run here because two widths are equal",
         "用了矩阵乘积而不是 ⊙：Hadamard 乘积 ⊙ 是 NumPy 的 *，逐元素相乘；"
@@ -149,7 +149,7 @@ BP2 = (
     Mistake(
         "matrix_product",
         (lambda a: (a[0].T @ a[1]) @ a[2], lambda a: (a[0].T @ a[1]) @ a[2].T),
-        "δ^l = ((w^{l+1})^T δ^{l+1}) σ'(z^l) (a matrix product)",
+        "δ^l = ((w^{l+1})^T δ^{l+1}) @ σ'(z^l)",
         "a matrix product instead of ⊙: the Hadamard product ⊙ is NumPy's *, "
         "entry by entry; @ and np.dot only run here because two widths are equal",
         "用了矩阵乘积而不是 ⊙：Hadamard 乘积 ⊙ 是 NumPy 的 *，逐元素相乘；"
@@ -238,7 +238,7 @@ BP4 = (
     Mistake(
         "summed",
         (lambda a: a[0] @ a[1].T,),
-        "∂C/∂w^l = δ^l (a^{l-1})^T summed over the batch",
+        "∂C/∂w^l = Σ_x δ^l_x (a^{l-1}_x)^T",
         "summed over the batch instead of averaged: δ^l (a^{l-1})^T adds the m "
         "samples' outer products; divide by m",
         "在小批量上求和而没有取平均：δ^l (a^{l-1})^T 把 m 个样本的外积加在一起；要除以 m",
@@ -377,7 +377,7 @@ def pass_mistakes(**fixed: Any) -> tuple[Mistake, ...]:
         Mistake(
             "sigma_prime_at_a",
             (formula(prime_at_a=True),),
-            "σ'(a^l) for σ'(z^l)",
+            "δ^l = ((w^{l+1})^T δ^{l+1}) ⊙ σ'(a^l)",
             "σ' at a instead of z: BP1 and BP2 need σ'(z^l), the slope at the "
             "weighted input, not σ'(a^l) = σ'(σ(z^l))",
             "σ' 的取值点用了 a 而不是 z：BP1 和 BP2 需要带权输入处的斜率 σ'(z^l)，"
@@ -416,7 +416,7 @@ def pass_mistakes(**fixed: Any) -> tuple[Mistake, ...]:
         Mistake(
             "delta_averaged",
             (formula(delta_averaged=True), formula(delta_averaged_after=True)),
-            "δ^l averaged over the batch",
+            "δ^l = (1/m) Σ_x δ^l_x",
             "δ averaged over the batch in BP1/BP2: δ^l is per sample, one column "
             "each; only the gradients of BP3 and BP4 are averaged",
             "在 BP1/BP2 中对 δ 取了小批量平均：δ^l 是每个样本各自的误差，每个样本一列；"
@@ -425,7 +425,7 @@ def pass_mistakes(**fixed: Any) -> tuple[Mistake, ...]:
         Mistake(
             "summed",
             (formula(average=False),),
-            "∂C/∂w^l, ∂C/∂b^l summed over the batch",
+            "∂C/∂w^l = Σ_x δ^l_x (a^{l-1}_x)^T, ∂C/∂b^l = Σ_x δ^l_x",
             "summed over the batch instead of averaged: divide BP3's and BP4's "
             "sums by m",
             "在小批量上求和而没有取平均：要把 BP3 和 BP4 的和除以 m",

@@ -41,7 +41,9 @@ class CheckReport:
     def heading(self) -> str:
         mark = "✓" if self.passed else "✗"
         colon = "：" if self.lang == "zh" else ": "
-        return f"{mark} {self.task.label(self.lang)}{colon}{self.task.text}"
+        return (
+            f"{mark} {self.task.label(self.lang)}{colon}{self.task.words(self.lang)[0]}"
+        )
 
     def __str__(self) -> str:
         text = [self.heading(), "  " + self.message]

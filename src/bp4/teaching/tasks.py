@@ -39,6 +39,18 @@ class Task:
     build: Callable[[], list[Case]]
     catalogue: tuple[mistakes.Mistake, ...]
     gradients: bool = False  # returns (nabla_w, nabla_b), lists over the layers
+    zh: tuple[str, str, str] = (
+        "",
+        "",
+        "",
+    )  # text, component, shape where they have words
+
+    def words(self, lang: str) -> tuple[str, str, str]:
+        """(text, component, shape) in ``lang``."""
+        english = (self.text, self.component, self.shape)
+        if lang != "zh":
+            return english
+        return tuple(z or e for z, e in zip(self.zh, english))  # type: ignore[return-value]
 
     def label(self, lang: str) -> str:
         """ "BP2 (the error of layer l from layer l+1)", in ``lang``."""
@@ -159,6 +171,7 @@ register(
             lambda a: [np.mean(a[0], axis=1, keepdims=True)], mistakes.BP3,
             "∂C/∂b^l = −(1/m) Σ_x δ^l_x", "(∂C/∂b^l)^T",
         ),
+        zh=("∂C/∂b^l = δ^l，对批量的各列取平均", "", ""),
     )
 )  # fmt: skip
 register(
@@ -173,6 +186,7 @@ register(
             lambda a: [a[0] @ a[1].T / a[0].shape[1]], mistakes.BP4,
             "∂C/∂w^l = −δ^l (a^{l-1})^T / m", "a^{l-1} (δ^l)^T",
         )[:-1],  # transposed is a_delta_T here, already in the catalogue
+        zh=("∂C/∂w^l = δ^l (a^{l-1})^T，对批量取平均", "", ""),
     )
 )  # fmt: skip
 register(
