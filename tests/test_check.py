@@ -94,6 +94,7 @@ BP3_STUDENTS = {
     "not_averaged": lambda delta: delta * 1.0,
     "sign": lambda delta: -bp3_summed(delta) / delta.shape[1],
     "transposed": lambda delta: np.mean(delta, axis=1)[None, :],
+    "one_dimensional": lambda delta: np.mean(delta, axis=1),
 }
 
 

@@ -56,6 +56,25 @@ def sign(formula: Formula, text: str) -> Mistake:
     )
 
 
+def _flat(e: Array) -> Array:
+    if 1 not in e.shape:
+        raise ValueError("no axis of length 1 to drop")
+    return e.reshape(-1)
+
+
+def flat(formula: Formula, symbol: str, shape: str) -> Mistake:
+    """The answer as a 1-D array: an axis of length 1 dropped (no keepdims=True)."""
+    return Mistake(
+        "one_dimensional",
+        (lambda a: [_flat(e) for e in formula(a)],),
+        f"{symbol}, 1-D",
+        f"the right numbers in a 1-D array: {symbol} must be 2-D, {shape}; keep the "
+        "axis (keepdims=True) or reshape",
+        f"数值正确，但数组是一维的：{symbol} 必须是二维的 {shape}；请保留这个轴"
+        "（keepdims=True）或者 reshape",
+    )
+
+
 def transposed(formula: Formula, text: str) -> Mistake:
     """The answer transposed: samples as rows."""
     return Mistake(

@@ -116,10 +116,16 @@ def _with_generic(
     catalogue: tuple[mistakes.Mistake, ...],
     sign_text: str,
     transposed_text: str,
+    flat: tuple[str, str] | None = None,
 ) -> tuple[mistakes.Mistake, ...]:
+    """The catalogue, then the mistakes any equation can have: a sign, a
+    transposed result and, for a column (``flat``: its symbol and shape), a
+    1-D one."""
+    one_dimensional = (mistakes.flat(formula, *flat),) if flat else ()
     return (
         *catalogue,
         mistakes.sign(formula, sign_text),
+        *one_dimensional,
         mistakes.transposed(formula, transposed_text),
     )
 
@@ -169,7 +175,7 @@ register(
         lambda a: [np.mean(a[0], axis=1, keepdims=True)], lambda: cases(_bp3),
         _with_generic(
             lambda a: [np.mean(a[0], axis=1, keepdims=True)], mistakes.BP3,
-            "∂C/∂b^l = −(1/m) Σ_x δ^l_x", "(∂C/∂b^l)^T",
+            "∂C/∂b^l = −(1/m) Σ_x δ^l_x", "(∂C/∂b^l)^T", ("∂C/∂b^l", "(n_l, 1)"),
         ),
         zh=("∂C/∂b^l = δ^l，对批量的各列取平均", "", ""),
     )
