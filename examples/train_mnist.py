@@ -52,10 +52,11 @@ def train(
         epochs,
         batch_size,
         eta,
-        test=(data.X_validation, data.y_validation),
+        validation=(data.X_validation, data.y_validation),
         callback=lambda r: print(
-            f"Epoch {r.epoch:2d}: validation {r.correct} / {r.total} "
-            f"({r.accuracy:.2%})  training cost {r.cost:.4f}  {r.seconds:.1f} s",
+            f"Epoch {r.epoch:2d}: validation {r.validation_correct} / "
+            f"{r.validation_total} ({r.validation_accuracy:.2%})  training cost "
+            f"{r.cost:.4f}  {r.seconds:.1f} s",
             flush=True,
         ),
     )

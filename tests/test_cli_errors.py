@@ -105,10 +105,13 @@ def test_train_bad_arguments_exit_2_before_printing_anything(capsys, argv, messa
     "argv, message",
     [
         (
-            ["explain", "--sizes", "30", "2"],
-            r"argument --sizes: expected a layer width from 1 to 10, got '30'",
+            ["explain", "--sizes", "0", "2"],
+            r"argument --sizes: expected a layer width from 1 to 1,000,000,000, got '0'",
         ),
-        (["explain", "--sizes", "2", "99999999999"], r"from 1 to 10, got '9999"),
+        (
+            ["explain", "--sizes", "2", "99999999999"],
+            r"from 1 to 1,000,000,000, got '9999",
+        ),
         (["explain", "--sizes", "2"], r"sizes must list at least two layers"),
         (
             ["explain", "--output-activation", "identity", "--cost", "log-likelihood"],

@@ -54,6 +54,7 @@ def test_history_html_has_a_row_per_epoch(history):
         "training cost",
         "validation cost",
         "validation accuracy<br>(of 200)",
+        "test cost",
         "test accuracy<br>(of 450)",
         "seconds",
     ]
@@ -64,8 +65,9 @@ def test_history_html_has_a_row_per_epoch(history):
         assert row[1] == f"{record.cost:.4f}"
         assert row[2] == f"{record.validation_cost:.4f}"
         assert row[3] == f"{100 * record.validation_accuracy:.1f}%"
-        assert row[4] == f"{100 * record.accuracy:.1f}%"
-        assert row[5] == f"{record.seconds:.2f}"
+        assert row[4] == f"{record.test_cost:.4f}"
+        assert row[5] == f"{100 * record.accuracy:.1f}%"
+        assert row[6] == f"{record.seconds:.2f}"
     assert f"best validation accuracy at epoch {history.best_epoch}" in html
 
 
@@ -93,12 +95,13 @@ def test_history_plot_draws_costs_and_accuracies(history):
     try:
         assert isinstance(fig, matplotlib.figure.Figure)
         cost_ax, accuracy_ax = fig.axes
-        training, validation = cost_ax.get_lines()
+        training, validation, test = cost_ax.get_lines()
         np.testing.assert_array_equal(training.get_xdata(), [1, 2, 3, 4])
         np.testing.assert_array_equal(training.get_ydata(), [r.cost for r in history])
         np.testing.assert_array_equal(
             validation.get_ydata(), [r.validation_cost for r in history]
         )
+        np.testing.assert_array_equal(test.get_ydata(), [r.test_cost for r in history])
         lines = accuracy_ax.get_lines()
         assert [line.get_label() for line in lines] == ["validation", "test"]
         np.testing.assert_allclose(

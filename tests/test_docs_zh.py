@@ -35,10 +35,12 @@ ZH = {
         "algorithm",
         "implications",
         "output_layers",
+        "targets",
         "vanishing",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
+        "reading",
         "teaching",
     ]
 }

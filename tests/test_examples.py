@@ -38,12 +38,17 @@ TESTED = {
     "learning_curves.py",
     "learning_slowdown.py",
     "matrix_vs_loop.py",
+    "playground.py",
     "train_digits.py",
     "train_mnist.py",
     "xor.py",
 }
 # The scripts that draw a figure, with options for a quick run.
-PLOTTING = {"learning_curves.py": ["--epochs", "2"], "learning_slowdown.py": []}
+PLOTTING = {
+    "learning_curves.py": ["--epochs", "2"],
+    "learning_slowdown.py": [],
+    "playground.py": ["--epochs", "2"],
+}
 # Runs a script with matplotlib made unimportable, as on an install without it.
 WITHOUT_MATPLOTLIB = (
     "import os, runpy, sys; sys.modules['matplotlib'] = None; "
@@ -77,6 +82,8 @@ def run(
 
 def ok(result: subprocess.CompletedProcess) -> str:
     assert result.returncode == 0, result.stderr
+    # No warning either (an InputScaleWarning, a stalled run, NaN outputs).
+    assert "Warning: " not in result.stderr, result.stderr
     return result.stdout
 
 
@@ -141,6 +148,26 @@ def options(help_text: str) -> dict[str, str]:
     return found
 
 
+def sgd_keywords(script: Path) -> list[set[str]]:
+    """The keyword arguments of every ``….sgd(…)`` call in a script."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    return [
+        {k.arg for k in node.keywords if k.arg is not None}
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "sgd"
+    ]
+
+
+@pytest.mark.parametrize("script", sorted(TESTED))
+def test_no_example_watches_the_test_set_while_training(script):
+    # test= records the test accuracy every epoch, as if to choose by it:
+    # examples choose on validation data and use the test set once, at the end.
+    for keywords in sgd_keywords(EXAMPLES / script):
+        assert "test" not in keywords, f"{script} passes test= to sgd"
+
+
 @pytest.mark.parametrize("script", sorted(TESTED))
 def test_help_describes_the_script_and_every_option(tmp_path, script):
     result = run(script, "--help", cwd=tmp_path)
@@ -178,6 +205,9 @@ BAD_OPTIONS = [
     ("learning_curves.py", ["--batch-size", "0"], "--batch-size"),
     ("learning_slowdown.py", ["--steps", "0"], "--steps"),
     ("learning_slowdown.py", ["--eta", "fast"], "--eta"),
+    ("playground.py", ["--data", "swissroll"], "--data"),
+    ("playground.py", ["--lmbda", "-1"], "--lmbda"),
+    ("playground.py", ["--html", "page.png"], "--html"),
     ("train_mnist.py", ["--train-size", "0"], "--train-size"),
     ("train_mnist.py", ["--epochs", "1.5"], "--epochs"),
 ]
@@ -289,10 +319,18 @@ def test_train_digits(tmp_path):
         "cost='cross-entropy'" in out
     )
     assert "2 epochs, batch size 10, η 3.0, init standard, seed 1" in out
-    epochs = re.findall(r"^Epoch +(\d+): (\d+) / 450 ", out, re.M)
+    epochs = re.findall(r"^Epoch +(\d+): validation (\d+) / 347 ", out, re.M)
     assert [int(e[0]) for e in epochs] == [1, 2]
-    final = re.search(r"^Final test accuracy (\d+\.\d)%", out, re.M)
-    assert final is not None and float(final.group(1)) > 50
+    # The best epoch is chosen on validation only; the test set is used once.
+    best = 1 + max(range(2), key=lambda i: int(epochs[i][1]))
+    final = re.search(
+        rf"^Best validation accuracy \d+\.\d% at epoch {best}; that network's test "
+        r"accuracy: (\d+) / 450 \((\d+\.\d)%\)",
+        out,
+        re.M,
+    )
+    assert final is not None and float(final.group(2)) > 50
+    assert out.count("450") == 1
 
 
 def test_xor_learns_xor(tmp_path):
@@ -304,6 +342,56 @@ def test_xor_learns_xor(tmp_path):
     for x1, x2, target, output in rows:
         assert int(target) == int(x1) ^ int(x2)
         assert abs(float(output) - int(target)) < 0.2
+
+
+@pytest.mark.parametrize(
+    "args, least",
+    [
+        ([], 0.97),  # moons, the defaults
+        (
+            [
+                "--data",
+                "spiral",
+                "--hidden",
+                "16",
+                "16",
+                "--eta",
+                "0.1",
+                "--epochs",
+                "600",
+            ],
+            0.90,
+        ),
+    ],
+    ids=["moons", "spiral"],
+)
+def test_the_playground_reaches_what_it_documents(tmp_path, args, least):
+    out = ok(run("playground.py", *args, "--every", "100", cwd=tmp_path))
+    accuracy = float(re.search(r"^Final held-out accuracy (\S+)%", out, re.M)[1]) / 100
+    assert accuracy >= least
+    # the docstring quotes what this run prints
+    doc = (EXAMPLES / "playground.py").read_text("utf-8")
+    assert f"{accuracy:.1%}" in doc
+    page = (tmp_path / "playground.html").read_text("utf-8")
+    assert "data:image/png" in page and "https://" not in page
+    assert (tmp_path / "playground.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_the_playground_fits_the_curve(tmp_path):
+    out = ok(
+        run(
+            "playground.py",
+            "--data",
+            "curve",
+            "--epochs",
+            "30",
+            "--every",
+            "10",
+            cwd=tmp_path,
+        )
+    )
+    assert "Training Network([1, 8, 1]" in out and "sigmoid" in out
+    assert re.search(r"^Final held-out cost 0\.\d{5}$", out, re.M)
 
 
 def test_matrix_and_loop_give_the_same_gradients(tmp_path):
@@ -356,8 +444,17 @@ def test_learning_curves(tmp_path):
         "[64, 30, 10] sigmoid network, quadratic cost, η = 3.0, batches of 10, "
         "3 epochs, seed 2" in out
     )
-    rows = re.findall(r"^ +(\d+) +(\d\.\d{4}) +(\d\.\d{4}) +\d+ / 450 ", out, re.M)
+    rows = re.findall(r"^ +(\d+) +(\d\.\d{4}) +(\d\.\d{4}) +(\d+) / 347 ", out, re.M)
     assert [int(r[0]) for r in rows] == [1, 2, 3]
+    # Chosen on validation only; the test set is used once, for that network.
+    best = 1 + max(range(3), key=lambda i: int(rows[i][3]))
+    assert out.count("450") == 1
+    assert re.search(
+        rf"^Best validation accuracy at epoch {best}; that network's test "
+        r"accuracy: \d+ / 450 \(\d+\.\d%\)$",
+        out,
+        re.M,
+    )
     check_default_figure(out, tmp_path / "learning_curves.png")
 
 

@@ -15,7 +15,7 @@ from bp4.teaching.walkthrough import explain, format_walkthrough
 
 SHAPES = [[2, 3, 2], [2, 1], [3, 4, 2, 1], [1, 5, 5, 3]]
 WALKS = [
-    explain(sizes, seed, activation, cost)
+    explain(sizes, seed=seed, activation=activation, cost=cost)
     for seed, sizes in enumerate(SHAPES)
     for activation, cost in PAIRINGS
 ]
@@ -103,7 +103,7 @@ def test_layers_are_counted_as_in_the_text():
         ({"x": [[0.1, 0.2], [0.3, 0.4]]}, r"x must be a single sample"),
         ({"x": [0.1, 0.2]}, r"x has shape \(2,\), a single sample as a 1-D array"),
         ({"y": [[1.0, 0.0]]}, r"Y|y has shape"),
-        ({"sizes": [2]}, r"sizes must list at least two layers"),
+        ({"net": [2]}, r"sizes must list at least two layers"),
         ({"eps": 0}, r"eps must be a positive finite number, got 0"),
         ({"activation": "softsign"}, r"activation must be one of"),
     ],
@@ -138,9 +138,13 @@ def test_the_printout_shows_every_step_with_its_numbers():
     assert f"= {walk.C:#.4g}" in text
 
 
-def test_the_printout_refuses_matrices_too_wide_to_read():
-    with pytest.raises(ValueError, match=r"at most 10 neurons a layer"):
-        format_walkthrough(explain([64, 3, 2]))
+def test_a_wide_network_is_printed_with_every_equation_for_every_layer():
+    walk = explain([64, 12, 2], eta=0.1)
+    text = format_walkthrough(walk)
+    assert re.findall(r"^(\d)\. ", text, re.M) == list("123456789")
+    for label in ["w^2 (12×64)", "∂C/∂w^2 (12×64)", "(w^3)^T (12×2)"]:
+        assert label in text
+    assert "⋯" in text and "⋮" in text and "⋱" in text
 
 
 def test_explain_command(capsys):
@@ -188,9 +192,9 @@ def test_str_is_the_printout_and_repr_is_short():
     )
     wide = explain([64, 3, 2])
     assert "array" not in repr(wide) and len(repr(wide)) < 100
-    # too wide to print in full: print() still works, and says why it is short
-    assert str(wide).startswith(repr(wide)) and "not printed in full" in str(wide)
-    assert wide._repr_markdown_() is None  # so a notebook falls back to the repr
+    # wide layers are shortened, not left out
+    assert str(wide) == format_walkthrough(wide) and "x = a^1 (64×1)" in str(wide)
+    assert r"x = a^1\ (64 \times 1)" in wide._repr_markdown_()
 
 
 def test_markdown_shows_every_step_under_its_equation():
@@ -276,7 +280,7 @@ def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch):
 
 
 def test_a_softmax_output_is_shown_with_bp1_in_its_general_form():
-    walk = explain([2, 3, 2], cost="log-likelihood", output_activation="softmax")
+    walk = explain([2, 3, 2], cost="quadratic", output_activation="softmax")
     # softmax has no σ'(z^L) vector: NaN, never the forward pass's unused buffer
     assert np.isnan(walk.sigma_primes[-1]).all()
     dot = float((walk.a(3).T @ walk.nabla_a)[0, 0])
@@ -288,6 +292,20 @@ def test_a_softmax_output_is_shown_with_bp1_in_its_general_form():
     assert r"\operatorname{softmax}(z^{3})" in md
     for got in (text, md):
         assert "nan" not in got.lower()
-    # with the log-likelihood cost, BP1's general form is a^L − y
-    np.testing.assert_allclose(walk.delta(3), walk.a(3) - walk.y)
+    a, g = walk.a(3), walk.nabla_a
+    np.testing.assert_allclose(walk.delta(3), a * (g - a.T @ g), rtol=1e-12)
+    assert typeset.matrix(walk.delta(3), r"\delta^{3}") in md
+
+
+@pytest.mark.parametrize(
+    "output, cost", [("sigmoid", "cross-entropy"), ("softmax", "log-likelihood")]
+)
+def test_where_cost_and_output_cancel_bp1_is_shown_as_computed(output, cost):
+    walk = explain([2, 3, 2], cost=cost, output_activation=output)
+    text, md = str(walk), walk._repr_markdown_()
+    assert "simplifies to δ^L = a^L − y" in text
+    assert r"\delta^L = a^L - y" in md
+    np.testing.assert_array_equal(walk.delta(3), walk.a(3) - walk.y)
+    bp1 = text[text.index("4. Output error") : text.index("5. Backpropagate")]
+    assert "a^3 (2×1)" in bp1 and "y (2×1)" in bp1 and "δ^3 (2×1)" in bp1
     assert typeset.matrix(walk.delta(3), r"\delta^{3}") in md

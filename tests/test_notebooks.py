@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,14 @@ NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 IN_CI = bool(os.environ.get("CI"))
 
 
-def test_there_are_four_notebooks():
+def test_there_are_six_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
         "assignment_four_equations.ipynb",
         "digits_training.ipynb",
         "four_equations.ipynb",
         "learning_slowdown.ipynb",
+        "playground.ipynb",
+        "step_through.ipynb",
     ]
 
 
@@ -92,6 +95,32 @@ def test_learning_slowdown(tmp_path: Path):
     assert len(shown(nb, "image/png")) == 1
 
 
+def test_step_through(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/step_through.ipynb", tmp_path)
+    (walkthrough,) = shown(nb, "text/markdown")
+    assert "**8. Update** by gradient descent, $\\eta = 0.5$" in walkthrough
+    assert "after the step: $C = " in walkthrough
+    assert shown(nb, "text/plain").count("True") == 0  # printed, not shown
+    text = "".join(out.get("text", "") for out in outputs(nb))
+    assert text.count("True") == 2 and "C_after = " in text
+    assert "w^2 (30×64)" in text and "⋯" in text
+    (player,) = shown(nb, "text/html")
+    assert player.count("data:image/png") == 8  # 1 + 2 + 1 + 1 + 1 + 2 frames
+    assert "https://" not in player
+
+
+def test_playground(tmp_path: Path):
+    nb = execute(ROOT / "examples/notebooks/playground.ipynb", tmp_path)
+    text = "".join(out.get("text", "") for out in outputs(nb))
+    accuracy = float(re.search(r"held-out accuracy (\S+)%", text)[1])
+    assert accuracy >= 97.0
+    (player,) = shown(nb, "text/html")
+    assert (
+        player.count("data:image/png") == 1 + 100 // 3 + 1
+    )  # every 3rd epoch, the last
+    assert len(shown(nb, "image/png")) == 2  # the last epoch, the fitted curve
+
+
 def test_the_docs_show_every_notebook():
     """docs/notebooks is examples/notebooks, and the contents list each notebook."""
     linked = ROOT / "docs" / "notebooks"
@@ -102,6 +131,37 @@ def test_the_docs_show_every_notebook():
     readme = (ROOT / "examples" / "notebooks" / "README.md").read_text("utf-8")
     for path in NOTEBOOKS:
         assert f"`{path.name}`" in readme
+
+
+def test_a_cell_ending_in_plot_shows_one_figure(tmp_path: Path):
+    """walk.plot() and history.plot() at the end of a cell: one image, not two."""
+    if not IN_CI:
+        pytest.importorskip("nbformat")
+    import nbformat
+
+    cells = [
+        "import bp4\nwalk = bp4.explain()",
+        "walk.plot()",
+        "import numpy as np\n"
+        "net = bp4.Network([2, 3, 2], seed=0)\n"
+        "X = np.random.default_rng(0).random((2, 20))\n"
+        "history = net.sgd(X, X.argmax(axis=0), epochs=3, batch_size=5, eta=1.0)",
+        "history.plot()",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nwalk.plot(ax=ax);",
+        "fig = walk.plot()\nfig.savefig('walk.png')",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    path = tmp_path / "plots.ipynb"
+    nbformat.write(nb, path)
+    nb = execute(path, tmp_path)
+    images = [
+        sum("image/png" in out.get("data", {}) for out in cell.outputs)
+        for cell in nb.cells
+    ]
+    # each plot() shown once; ax= draws into the caller's pyplot figure, which
+    # the notebook shows once; an assigned figure is saved, not shown
+    assert images == [0, 1, 0, 1, 1, 0]
+    assert (tmp_path / "walk.png").stat().st_size > 0
 
 
 ASSIGNMENT = ROOT / "examples/notebooks/assignment_four_equations.ipynb"

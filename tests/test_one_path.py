@@ -156,3 +156,63 @@ def test_in_place_softmax_equals_softmax():
     np.testing.assert_allclose(a, SOFTMAX.fn(z), rtol=1e-14)
     np.testing.assert_allclose(a.sum(axis=0), 1.0, rtol=1e-14)
     assert np.all(np.isnan(s))  # softmax has no σ'(z) vector
+
+
+def _without_out(real):
+    """A student's replacement written without ``out=``: returns a new array."""
+    if real.__name__ == "output_error":
+        return lambda nabla_a, sigma_prime_zL: np.zeros_like(nabla_a * sigma_prime_zL)
+    if real.__name__ == "hidden_error":
+        return lambda w_next, delta_next, sigma_prime_z: np.zeros_like(sigma_prime_z)
+    if real.__name__ == "bias_gradient":
+        return lambda delta: np.zeros((delta.shape[0], 1))
+    return lambda delta, a_prev: np.zeros((delta.shape[0], a_prev.shape[0]))
+
+
+@pytest.mark.parametrize("how", ["sgd", "update"])
+@pytest.mark.parametrize("equation", EQUATIONS)
+def test_replacing_the_top_level_name_changes_training(monkeypatch, how, equation):
+    # bp4.output_error = f is bp4.backprop.output_error = f; f may leave out out=.
+    replacement = _without_out(getattr(backprop, equation))
+    monkeypatch.setattr(bp4, equation, replacement)
+    assert getattr(backprop, equation) is replacement
+    assert getattr(bp4, equation) is replacement
+    net, before_w, before_b = _train(how)
+    moved_w, moved_b = _moved(net.weights, before_w), _moved(net.biases, before_b)
+    expected = {
+        "output_error": ([False] * 3, [False] * 3),
+        "hidden_error": ([False, False, True], [False, False, True]),
+        "bias_gradient": ([True] * 3, [False] * 3),
+        "weight_gradient": ([False] * 3, [True] * 3),
+    }[equation]
+    assert (moved_w, moved_b) == expected
+
+
+def test_the_top_level_name_follows_bp4_backprop(monkeypatch):
+    replacement = _zeroed_copy(backprop.hidden_error)
+    monkeypatch.setattr(backprop, "hidden_error", replacement)
+    assert bp4.hidden_error is replacement
+    from bp4 import hidden_error
+
+    assert hidden_error is replacement
+
+
+def test_a_replacement_without_out_runs_in_explain(monkeypatch):
+    monkeypatch.setattr(
+        bp4, "output_error", lambda nabla_a, sigma_prime_zL: 0.0 * nabla_a
+    )
+    walk = bp4.explain([2, 3, 2], seed=0)
+    assert all(not d.any() for d in walk.deltas)
+
+
+def test_replacing_the_simplified_bp1_changes_cross_entropy_training(monkeypatch):
+    # Sigmoid with cross-entropy takes δ^L = a^L − y, its own named function.
+    monkeypatch.setattr(bp4, "simplified_output_error", lambda a_L, y: 0.0 * a_L)
+    net = bp4.Network([2, 3, 2], cost="cross-entropy", seed=0)
+    nabla_w, nabla_b = net.backprop(np.ones((2, 4)), np.array([0, 1, 1, 0]))
+    assert all(not g.any() for g in nabla_w + nabla_b)
+
+
+def test_the_equation_names_cannot_be_deleted_from_bp4():
+    with pytest.raises(AttributeError, match=r"bp4.output_error is bp4.backprop"):
+        del bp4.output_error

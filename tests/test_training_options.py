@@ -190,8 +190,11 @@ def test_eps_of_the_gradient_check_is_checked():
 def test_divergence_on_extreme_inputs_says_to_scale_them():
     X = np.linspace(0.5, 1.5, 20).reshape(1, -1) * 1e5
     net = bp4.Network([1, 1], output_activation="identity", seed=0)
-    with pytest.raises(
-        bp4.TrainingDivergedError, match=r"inputs reach 1.5e\+05; scale"
+    with (
+        pytest.warns(bp4.InputScaleWarning, match=r"root-mean-square 1.045e\+05"),
+        pytest.raises(
+            bp4.TrainingDivergedError, match=r"inputs reach 1.5e\+05; scale them"
+        ),
     ):
         net.sgd(X, 2 * X, epochs=50, batch_size=5, eta=0.1)
 

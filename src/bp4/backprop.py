@@ -12,13 +12,23 @@ write the result into (training reuses the same arrays batch after batch).
 it runs, so a function that replaces one of them (``bp4.backprop.output_error
 = my_bp1``) changes what every part of bp4 computes: ``Network.backprop``,
 ``Network.update``, ``Network.sgd``, ``bp4 explain`` and the gradient check.
-A replacement takes the same arguments, ``out`` included, and returns its
-result (it may ignore ``out`` and return a new array).
+A replacement takes the same arguments and returns its result; ``out`` is
+optional in it: a replacement written without an ``out`` parameter is called
+without one, and a replacement that has it may ignore it and return a new
+array.
+
+Which form of BP1 runs depends on the cost and the output layer's σ
+(:func:`output_error_form`): where they simplify together (sigmoid with the
+cross-entropy cost, softmax with the log-likelihood cost) BP1 is the text's
+chapter 3 result δ^L = a^L − y, computed as that; every other pairing takes
+BP1's general form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -45,10 +55,93 @@ def softmax_output_error(nabla_a: Array, a_L: Array, out: Array | None = None) -
     :math:`δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)`,
     that is :math:`δ^L = a^L ⊙ (∇_a C − (a^L · ∇_a C))` in each column, with
     no Jacobian matrix built. With the log-likelihood cost,
-    :math:`∇_a C = −y/a^L` and this is :math:`δ^L = a^L − y`.
+    :math:`∇_a C = −y/a^L` and this is :math:`δ^L = a^L − y`, which
+    :func:`backward` computes as that (:func:`simplified_output_error`).
+
+    Where one a_j nears 1, ∇_a C − (a^L · ∇_a C) subtracts two almost equal
+    numbers at that j; there δ^L_j is computed as the same sum without them,
+    :math:`a_j Σ_{k≠j} a_k (∂C/∂a_j − ∂C/∂a_k)` (Σ_k a_k = 1), so it keeps its
+    digits.
     """
     dot = np.sum(a_L * nabla_a, axis=0, keepdims=True)  # a^L · ∇_a C, per column
-    return np.multiply(a_L, np.subtract(nabla_a, dot, out=out), out=out)
+    top = np.argmax(a_L, axis=0)[None, :]  # the largest a_j of each column
+    others = a_L.copy()
+    np.put_along_axis(others, top, 0.0, axis=0)  # a_k for k ≠ j
+    nabla_top = np.take_along_axis(nabla_a, top, axis=0)
+    delta_top = np.take_along_axis(a_L, top, axis=0) * np.sum(
+        others * (nabla_top - nabla_a), axis=0, keepdims=True
+    )
+    delta = np.multiply(a_L, np.subtract(nabla_a, dot, out=out), out=out)
+    np.put_along_axis(delta, top, delta_top, axis=0)
+    return delta
+
+
+def simplified_output_error(a_L: Array, y: Array, out: Array | None = None) -> Array:
+    r"""(BP1, simplified) :math:`δ^L = a^L − y`, where the cost and the output σ cancel.
+
+    Sigmoid with the cross-entropy cost: :math:`∂C/∂a^L_j = (a_j − y_j) /
+    (a_j (1 − a_j))` and :math:`σ'(z^L_j) = a_j (1 − a_j)`, so BP1's
+    :math:`δ^L_j = ∂C/∂a^L_j σ'(z^L_j)` is :math:`a^L_j − y_j`. Softmax with the
+    log-likelihood cost: :math:`∂C/∂a^L_j = −y_j / a_j` and the general form
+    gives :math:`δ^L_j = a_j (−y_j/a_j + Σ_k y_k) = a^L_j − y_j` (each target
+    column sums to 1). The text's chapter 3 result: σ' no longer slows a
+    saturated, wrong output, and computed this way δ^L stays a − y where a^L
+    rounds to 0 or 1, instead of a quotient of rounded numbers.
+    """
+    return np.subtract(a_L, y, out=out)
+
+
+def softmax_cross_entropy_output_error(
+    a_L: Array, y: Array, z_L: Array, out: Array | None = None
+) -> Array:
+    r"""(BP1, general form) :math:`δ^L = (∂a^L/∂z^L)^T ∇_a C` for softmax with the cross-entropy cost.
+
+    With :math:`∂C/∂a_k = (a_k − y_k) / (a_k (1 − a_k))` and
+    :math:`∂a_k/∂z_j = a_k (1[j = k] − a_j)`, the sum
+    :math:`δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k` is
+
+    .. math:: δ^L_j = (a_j − y_j) − a_j Σ_{k≠j} r_k, \qquad r_k = (a_k − y_k) / (1 − a_k).
+
+    No :math:`a_k (1 − a_k)` is left to divide by. Only the largest a of a
+    column (k = M) can near 1; its term is
+    :math:`a_j r_M = a_M (1 − y_M) q_j − y_M a_j`, where :math:`q_j = a_j / (1 − a_M)`
+    is the softmax of z^L over the entries other than M, computed from z^L so
+    that it stays exact when 1 − a_M rounds to 0. The result is the same
+    number; it stays finite and accurate where a^L rounds to 0 or 1.
+    """
+    if a_L.shape[0] == 1:  # one softmax output is always 1: ∂a/∂z = 0
+        return np.multiply(a_L, 0.0, out=out)
+    top = np.argmax(z_L, axis=0)[None, :]  # M, the largest z of each column
+    is_top = np.zeros(a_L.shape, dtype=bool)
+    np.put_along_axis(is_top, top, True, axis=0)
+    r = np.where(is_top, 0.0, (a_L - y) / np.where(is_top, 1.0, 1.0 - a_L))
+    z_others = np.where(is_top, -np.inf, z_L)
+    q = np.exp(z_others - np.max(z_others, axis=0, keepdims=True))
+    q /= np.sum(q, axis=0, keepdims=True)  # q_j = a_j / (1 − a_M), 0 at M
+    a_top = np.take_along_axis(a_L, top, axis=0)
+    y_top = np.take_along_axis(y, top, axis=0)
+    a_r_top = np.where(is_top, 0.0, a_top * (1.0 - y_top) * q - y_top * a_L)
+    sum_r = np.sum(r, axis=0, keepdims=True)  # Σ_{k≠M} r_k
+    delta = np.subtract(a_L, y, out=out)
+    delta -= a_L * (sum_r - r) + a_r_top
+    return delta
+
+
+def output_error_form(cost: Cost, output_activation: Activation | None) -> str:
+    """Which form of BP1 :func:`backward` takes for ``cost`` and the output σ.
+
+    ``"a - y"`` (:func:`simplified_output_error`) where the cost declares that
+    it simplifies with that σ (its ``output_error_forms``), ``"softmax
+    cross-entropy"`` (:func:`softmax_cross_entropy_output_error`), else
+    ``"hadamard"`` (:func:`output_error`) for an element-wise σ and
+    ``"softmax"`` (:func:`softmax_output_error`) for one that is not.
+    """
+    forms = getattr(cost, "output_error_forms", None) or {}
+    if output_activation is not None and output_activation.name in forms:
+        return str(forms[output_activation.name])
+    if output_activation is None or output_activation.elementwise:
+        return "hadamard"
+    return "softmax"
 
 
 def hidden_error(
@@ -94,23 +187,59 @@ def backward(
     σ'(z^l)); this writes every δ^l into ``p.deltas`` and the batch-averaged
     ∂C/∂w^l and ∂C/∂b^l into ``p.nabla_w`` and ``p.nabla_b``, and returns
     ``(p.nabla_w, p.nabla_b)``, in the order of ``weights`` (``nabla_w[0]``
-    is ∂C/∂w^2). ``output_activation`` is the output layer's σ: BP1 takes
-    its Hadamard form unless σ is not element-wise (softmax).
+    is ∂C/∂w^2). ``output_activation`` is the output layer's σ: with the
+    cost it chooses BP1's form (:func:`output_error_form`).
     """
-    nabla_a = cost.nabla_a(p.activations[-1], y)  # ∇_a C
-    if output_activation is None or output_activation.elementwise:
-        p.deltas[-1] = output_error(nabla_a, p.sigma_primes[-1], out=p.deltas[-1])
+    a_L, form = p.activations[-1], output_error_form(cost, output_activation)
+    if form == "a - y":
+        p.deltas[-1] = _call(simplified_output_error, a_L, y, out=p.deltas[-1])
+    elif form == "softmax cross-entropy":
+        p.deltas[-1] = _call(
+            softmax_cross_entropy_output_error, a_L, y, p.zs[-1], out=p.deltas[-1]
+        )
+    elif form == "softmax":
+        nabla_a = cost.nabla_a(a_L, y)  # ∇_a C
+        p.deltas[-1] = _call(softmax_output_error, nabla_a, a_L, out=p.deltas[-1])
     else:
-        p.deltas[-1] = softmax_output_error(
-            nabla_a, p.activations[-1], out=p.deltas[-1]
+        nabla_a = cost.nabla_a(a_L, y)  # ∇_a C
+        p.deltas[-1] = _call(
+            output_error, nabla_a, p.sigma_primes[-1], out=p.deltas[-1]
         )
     # As in the text, walk back from the output: weights[i] is w^l with
     # l = i + 2, so weights[i + 1] is w^{l+1} and activations[i] is a^{l-1}.
     for i in reversed(range(len(weights))):
         if i < len(weights) - 1:
-            p.deltas[i] = hidden_error(
-                weights[i + 1], p.deltas[i + 1], p.sigma_primes[i], out=p.deltas[i]
+            p.deltas[i] = _call(
+                hidden_error,
+                weights[i + 1],
+                p.deltas[i + 1],
+                p.sigma_primes[i],
+                out=p.deltas[i],
             )
-        p.nabla_b[i] = bias_gradient(p.deltas[i], out=p.nabla_b[i])
-        p.nabla_w[i] = weight_gradient(p.deltas[i], p.activations[i], out=p.nabla_w[i])
+        p.nabla_b[i] = _call(bias_gradient, p.deltas[i], out=p.nabla_b[i])
+        p.nabla_w[i] = _call(
+            weight_gradient, p.deltas[i], p.activations[i], out=p.nabla_w[i]
+        )
     return p.nabla_w, p.nabla_b
+
+
+def _call(equation: Callable[..., Array], *args: Array, out: Array) -> Array:
+    """``equation(*args, out=out)``, or without ``out`` for a replacement that has none."""
+    try:
+        takes_out = _takes_out(equation)
+    except TypeError:  # an unhashable callable object: read its signature each time
+        takes_out = _takes_out.__wrapped__(equation)
+    if takes_out:
+        return equation(*args, out=out)
+    return equation(*args)
+
+
+@functools.lru_cache(maxsize=64)
+def _takes_out(equation: Callable[..., Array]) -> bool:
+    try:
+        parameters = inspect.signature(equation).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: pass out, as NumPy does
+        return True
+    return any(
+        p.name == "out" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters
+    )

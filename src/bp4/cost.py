@@ -4,7 +4,11 @@ The text makes two assumptions about the cost: it is an average of per-sample
 costs, C = (1/n) Σ_x C_x, and each C_x is a function of the output activations
 a^L only (y is a fixed parameter). Those are all backpropagation needs: BP1
 uses ∇_a C and nothing else, so another cost plugs in by providing ``fn`` and
-``nabla_a``.
+``nabla_a``. A cost may also name the output σ with which BP1 simplifies
+(``output_error_forms``): the cross-entropy cost with a sigmoid output, and
+the log-likelihood cost with a softmax output, give δ^L = a^L − y, and
+:func:`bp4.backprop.backward` computes that rather than ∇_a C ⊙ σ'(z^L), which
+is a quotient of rounded numbers once a^L saturates.
 
 Arrays hold one sample per column: ``a`` and ``y`` have shape ``(n_L, m)``.
 """
@@ -64,17 +68,26 @@ class CrossEntropyCost:
     target_range = (0.0, 1.0)
     # ln a and ln(1 − a) need every output strictly between 0 and 1.
     output_activations = ("sigmoid", "softmax")
+    # With a sigmoid output σ'(z) = a(1 − a) cancels ∇_a C's denominator:
+    # δ^L = a^L − y. With softmax BP1 keeps its general form, rearranged.
+    output_error_forms = {"sigmoid": "a - y", "softmax": "softmax cross-entropy"}
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
         r""":math:`C = −(1/n) Σ_x Σ_j [y_j \ln a_j + (1 − y_j) \ln(1 − a_j)]`.
 
-        An output that rounded to exactly 0 or 1 is read as the smallest
-        positive float instead, so the logarithm stays finite and silent.
+        C is computed from a alone, so where a rounded to 0 or 1 the
+        logarithm's argument is gone: an a of exactly 0 is read as the
+        smallest positive float (ln a ≈ −708 in float64), and a 1 − a of
+        exactly 0 as a quarter of the machine epsilon, 2^−54 in float64, the
+        largest 1 − a can be when a rounds to 1; so each saturated output
+        adds at least 37.4 (float64) to C, finite and no larger than what is
+        known. The gradient does not go through C: BP1 uses δ^L = a^L − y.
         """
         tiny = np.finfo(a.dtype).tiny
+        rounds_to_one = np.finfo(a.dtype).eps / 4  # 1 − a below this rounds a to 1
         log_a = np.log(np.maximum(a, tiny))
-        log_1_minus_a = np.log(np.maximum(1.0 - a, tiny))
+        log_1_minus_a = np.log(np.maximum(1.0 - a, rounds_to_one))
         return -float(np.sum(y * log_a + (1.0 - y) * log_1_minus_a)) / a.shape[1]
 
     @staticmethod
@@ -102,7 +115,11 @@ class LogLikelihoodCost:
 
     name = "log-likelihood"
     target_range = (0.0, 1.0)
+    # Each target column is a distribution over the classes (one-hot for a
+    # label): then softmax's general form of BP1 is δ^L = a^L − y.
+    targets_sum_to_one = True
     output_activations = ("softmax",)
+    output_error_forms = {"softmax": "a - y"}
 
     @staticmethod
     def fn(a: Array, y: Array) -> float:
@@ -118,7 +135,8 @@ class LogLikelihoodCost:
     def nabla_a(a: Array, y: Array) -> Array:
         """:math:`∇_a C_x = −y / a`, element by element (:math:`−1/a^L_{y(x)}` at the class).
 
-        With a softmax output BP1's general form turns this into δ^L = a^L − y.
+        With a softmax output BP1's general form turns this into δ^L = a^L − y,
+        which :func:`bp4.backprop.backward` computes directly.
         """
         tiny = np.finfo(a.dtype).tiny
         return -y / np.maximum(a, tiny)

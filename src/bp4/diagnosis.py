@@ -6,7 +6,8 @@ usually one of two things: hidden neurons that no longer pass a gradient
 so BP2 multiplies δ^l by almost nothing), or an output layer that cannot
 reach the targets. A run whose cost becomes NaN or infinite either took steps
 too large for the curvature (η) or was fed inputs of extreme scale, which make
-z^l, and with it every gradient, huge.
+z^l, and with it every gradient, huge. Such inputs are worth a word before
+training starts: :func:`input_scale_message`.
 """
 
 from __future__ import annotations
@@ -19,27 +20,76 @@ from .activations import Activation
 from .array import Array
 from .forward import forward
 
-# How little the training cost may change, relatively, per epoch, and for how
-# many epochs in a row, before a run counts as stalled.
-STALL_TOLERANCE = 1e-3
+# How little the training cost may fall, relatively, over how many epochs,
+# before a run at chance accuracy counts as stalled. Over several epochs, not
+# per epoch: the default training cost averages the batches' costs, which
+# jitter by about 1% from epoch to epoch on a run that learns nothing.
+STALL_TOLERANCE = 1e-2
 STALL_EPOCHS = 3
 # |z| beyond which σ'(z) is under 1e-3 of its peak for sigmoid (σ'(7) ≈ 9e-4)
 # and tanh (1 − tanh²(4) ≈ 1.3e-3): a neuron there hardly learns.
 SATURATED_Z = {"sigmoid": 7.0, "tanh": 4.0}
 # Inputs larger than this make z^l = w^l a^{l-1} + b^l huge with N(0, 1) weights.
 EXTREME_INPUT = 1e3
+# The initial weights, N(0, 1) or N(0, 1/n_in), assume inputs of about unit
+# size centred near 0. A feature whose root-mean-square √(mean x²) — large for
+# a wide spread and for a mean far from 0 alike — exceeds 5 is far outside
+# that, and is warned about once, when sgd starts. Standardised features have
+# 1, pixels scaled to [0, 1] (the digits, MNIST) at most 1; a standardised
+# feature's rare outliers do not move it, as a largest |x| would.
+INPUT_SCALE_LIMIT = 5.0
 
 
-def is_stalled(costs: Sequence[float], accuracy: float | None, n_classes: int) -> bool:
-    """The last STALL_EPOCHS costs barely moved and accuracy is at chance level."""
-    if accuracy is None or n_classes < 2 or len(costs) <= STALL_EPOCHS:
+def chance_level(labels: Array, n_classes: int) -> float:
+    """The accuracy of always answering the most common class: its share of ``labels``.
+
+    At least 1/n_classes, what guessing scores on balanced classes.
+    """
+    counts = np.bincount(labels[labels >= 0], minlength=n_classes)
+    return max(float(counts.max()) / max(len(labels), 1), 1.0 / n_classes)
+
+
+def is_stalled(costs: Sequence[float], accuracy: float | None, chance: float) -> bool:
+    """The cost fell by less than STALL_TOLERANCE (relative) in STALL_EPOCHS epochs, at chance.
+
+    ``chance`` is the majority class's share (:func:`chance_level`): a run
+    that answers the most common class for everything scores it without
+    learning anything. "At chance" allows a little above it, the lesser of
+    half of it again and a quarter of the way to 100%.
+    """
+    if accuracy is None or chance >= 1 or len(costs) <= STALL_EPOCHS:
         return False
-    recent = costs[-STALL_EPOCHS - 1 :]
-    moved = max(
-        abs(b - a) / max(abs(a), np.finfo(float).tiny)
-        for a, b in zip(recent[:-1], recent[1:])
+    before, recent = costs[-STALL_EPOCHS - 1], costs[-STALL_EPOCHS:]
+    fell = (before - min(recent)) / max(abs(before), np.finfo(float).tiny)
+    near_chance = min(1.5 * chance, chance + (1 - chance) / 4)
+    return fell < STALL_TOLERANCE and accuracy <= near_chance
+
+
+def input_scale_message(X: Array, name: str = "X") -> str | None:
+    """What to say about inputs far from unit scale, or None if they are fine.
+
+    A feature (a row of X) is far from it when its root-mean-square exceeds
+    INPUT_SCALE_LIMIT. Cheap: one pass for Σ x² and one for the mean per
+    feature, without a temporary the size of X.
+    """
+    m = X.shape[1]
+    rms = np.sqrt(np.einsum("ij,ij->i", X, X) / m)
+    j = int(np.argmax(rms))
+    if not rms[j] > INPUT_SCALE_LIMIT:
+        return None
+    mean = float(X[j].mean())
+    std = float(np.sqrt(max(rms[j] ** 2 - mean**2, 0.0)))
+    return (
+        f"the inputs are far from the scale the initial weights assume (about "
+        f"unit size, centred near 0): feature {j} (row {j} of {name}) has root-"
+        f"mean-square {rms[j]:.4g} (mean {mean:.4g}, standard deviation "
+        f"{std:.4g}), so z^l = w^l a^(l-1) + b^l starts huge and sigmoid or tanh "
+        f"neurons saturate. Standardise each feature with the training set's "
+        f"statistics: mean = {name}.mean(axis=1, keepdims=True); std = "
+        f"{name}.std(axis=1, keepdims=True); std[std == 0] = 1; train on "
+        f"({name} - mean) / std and use the same mean and std for the "
+        f"validation and test inputs"
     )
-    return moved < STALL_TOLERANCE and accuracy <= 1.5 / n_classes
 
 
 def stall_message(
@@ -49,9 +99,12 @@ def stall_message(
     activation: Activation,
     output_activation: Activation,
     accuracy: float,
-    n_classes: int,
+    chance: float,
 ) -> str:
-    """One paragraph: that training stalled, and the likely cause, measured on X."""
+    """One paragraph: that training stalled, and the likely cause, measured on X.
+
+    ``chance`` is the accuracy of always answering the most common class.
+    """
     p = forward(weights, biases, X[:, :1000], activation, output_activation)
     hidden = p.zs[:-1]
     if activation.name == "relu":
@@ -63,11 +116,18 @@ def stall_message(
         stuck = sum(int(np.sum(np.all(np.abs(z) > limit, axis=1))) for z in hidden)
         what = f"saturated (|z| > {limit:g} for every sample, so σ'(z) ≈ 0)"
         advice = "try init='scaled', a smaller eta, or the cross-entropy cost"
+    if input_scale_message(X) is not None:
+        # Huge inputs saturate whatever the init: the InputScaleWarning's cure.
+        advice = (
+            "standardise the inputs first, each feature to mean 0 and standard "
+            "deviation 1 (see the InputScaleWarning)"
+        )
     total = sum(z.shape[0] for z in hidden)
     message = (
-        f"training has stalled: the training cost changed by less than "
-        f"{STALL_TOLERANCE:.0e} (relative) for {STALL_EPOCHS} epochs while the "
-        f"accuracy is {accuracy:.1%}, chance level for {n_classes} classes. "
+        f"training has stalled: the training cost fell by less than "
+        f"{STALL_TOLERANCE:.0%} in {STALL_EPOCHS} epochs while the accuracy is "
+        f"{accuracy:.1%}, no better than always answering the most common class "
+        f"({chance:.1%}). "
     )
     if total and stuck / total >= 0.5:
         return message + f"{stuck} of {total} hidden neurons are {what}: {advice}."
@@ -88,7 +148,8 @@ def divergence_advice(eta: float, X: Array) -> str:
     largest = float(np.max(np.abs(X)))
     if largest > EXTREME_INPUT:
         return (
-            f"the inputs reach {largest:.3g}; scale them to about [0, 1] (divide "
-            f"by their largest value) before training"
+            f"the inputs reach {largest:.3g}; scale them to unit size before "
+            f"training: standardise each feature with the training set's mean and "
+            f"standard deviation"
         )
     return f"try a smaller learning rate, such as eta = {eta / 10:g}"

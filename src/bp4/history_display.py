@@ -31,6 +31,21 @@ def pyplot() -> Any:
     return plt
 
 
+def new_figure(**kwargs: Any) -> Figure:
+    """A new matplotlib Figure that pyplot has already let go of.
+
+    A notebook shows every figure pyplot still holds when the cell ends, and
+    then the Figure the cell returned: the same figure twice. Made by pyplot
+    (so that a notebook knows how to show a Figure) and closed there at once,
+    it is shown once, as the cell's result; ``fig.savefig`` still writes it,
+    with or without a display. To draw into a figure of your own, pass ``ax=``.
+    """
+    plt = pyplot()
+    fig = plt.figure(**kwargs)
+    plt.close(fig)
+    return fig
+
+
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
     """A title line above a plain HTML table; ``header`` is HTML, the cells are text.
 
@@ -76,14 +91,21 @@ HISTORY_COLUMNS: list[tuple[str, Any, Any]] = [
         lambda r: r.validation_total,
         lambda r: _percent(r.validation_correct, r.validation_total),
     ),
+    (
+        "test cost",
+        None,
+        lambda r: "" if r.test_cost is None else f"{r.test_cost:.4f}",
+    ),
     ("test accuracy", lambda r: r.total, lambda r: _percent(r.correct, r.total)),
 ]
 
 
 def history_html(records: Sequence[EpochRecord], title: str) -> str:
-    """One row per epoch: the training cost, each accuracy measured, the seconds.
+    """One row per epoch: the training cost, each cost and accuracy measured, the seconds.
 
-    An accuracy's heading says how many samples it counts.
+    Only the columns that were measured are shown: a regression run, with no
+    classes, has no accuracy column. An accuracy's heading says how many
+    samples it counts.
     """
     header, cells = ["epoch"], []
     for name, total, cell in HISTORY_COLUMNS:
@@ -102,7 +124,6 @@ def plot_history(records: Sequence[EpochRecord]) -> Figure:
     """The costs on the left, the accuracies (if any were measured) on the right."""
     if not records:
         raise ValueError("history is empty: there are no epochs to plot")
-    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     epochs = [r.epoch for r in records]
@@ -115,18 +136,15 @@ def plot_history(records: Sequence[EpochRecord]) -> Figure:
         )
         if any(getattr(r, attribute) is not None for r in records)
     }
-    fig, axes = plt.subplots(
-        1,
-        1 + bool(accuracies),
-        figsize=(10 if accuracies else 5, 3.6),
-        layout="constrained",
-        squeeze=False,
-    )
+    fig = new_figure(figsize=(10 if accuracies else 5, 3.6), layout="constrained")
+    axes = fig.subplots(1, 1 + bool(accuracies), squeeze=False)
     cost_ax = axes[0, 0]
     cost_ax.plot(epochs, [r.cost for r in records], marker=".", label="training")
-    if any(r.validation_cost is not None for r in records):
-        validation = [r.validation_cost for r in records]
-        cost_ax.plot(epochs, validation, marker=".", label="validation")
+    for label, attribute in (("validation", "validation_cost"), ("test", "test_cost")):
+        if any(getattr(r, attribute) is not None for r in records):
+            values = [getattr(r, attribute) for r in records]
+            costs = [np.nan if v is None else v for v in values]
+            cost_ax.plot(epochs, costs, marker=".", label=label)
     cost_ax.set(xlabel="epoch", ylabel="cost C", title="Cost")
     for ax in axes[0]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -32,20 +32,35 @@ from .activations import (
 )
 from .array import Array
 from .cost import COSTS, Cost, get_cost
-from .diagnosis import divergence_advice, is_stalled, stall_message
+from .diagnosis import (
+    chance_level,
+    divergence_advice,
+    input_scale_message,
+    is_stalled,
+    stall_message,
+)
 from .files.saving import NetworkState, generator_from_state, load_state, save_state
 from .forward import feedforward, forward
 from .training import (
+    MONITORS,
     EpochRecord,
     History,
+    InputScaleWarning,
+    NaNOutputWarning,
     TrainingDivergedError,
     TrainingStalledWarning,
+    count_correct,
+    default_monitor,
+    nan_message,
+    predicted_classes,
     update_parameters,
 )
 from .validation import (
+    Targets,
     check_batch,
     check_callback,
     check_count,
+    check_data,
     check_float_dtype,
     check_inputs,
     check_non_negative,
@@ -54,8 +69,9 @@ from .validation import (
     check_positive,
     check_seed,
     check_sizes,
-    check_targets,
-    class_labels,
+    class_midpoint,
+    class_values,
+    targets,
 )
 from .workspace import Workspace
 
@@ -203,7 +219,8 @@ class Network:
     def backprop(self, X: Any, Y: Any) -> tuple[list[Array], list[Array]]:
         """``(nabla_w, nabla_b)``: :math:`∂C/∂w^l`, :math:`∂C/∂b^l` averaged over X's columns.
 
-        Y is one target column per sample, shape (n_L, m), or integer labels (m,).
+        Y is one target column per sample, shape (n_L, m), or integer labels
+        (m,): see :meth:`cost` for what targets mean.
         """
         return self._backprop(*self._check_batch(X, Y))
 
@@ -221,17 +238,65 @@ class Network:
             return [float(np.linalg.norm(nb)) for nb in nabla_b]
 
     def cost(self, X: Any, Y: Any) -> float:
-        """The cost C over the samples (columns) of X with targets Y."""
+        """The cost C over the samples (columns) of X with targets Y.
+
+        Targets mean what they say, by one rule (:func:`bp4.validation.targets`)
+        that training, validation and test share, so that ``sgd``'s recorded
+        validation cost is this cost of the validation data. Classes are
+        integer labels (m,), one-hot columns (n_L, m), or a one-output
+        network's 0/1 targets; labels become one-hot columns, and a one-output
+        network's classes become its class targets (0 and 1, or −1 and 1 for
+        a tanh output). Any other (n_L, m) array — regression targets, soft
+        targets — is used exactly as given.
+        """
         return self._cost(*self._check_batch(X, Y))
 
     def predict(self, X: Any) -> Array:
-        """The class of each column of X: the index of its largest output, shape (m,)."""
-        return np.argmax(self.feedforward(X), axis=0)
+        """The class of each column of X, shape (m,).
+
+        With two or more outputs, the index of the largest output. With one
+        output there are two classes: 1 where a^L is at least the midpoint
+        between the two classes' targets — 0.5 for a sigmoid (and for an
+        identity or relu output, trained towards 0 and 1), 0 for tanh (trained
+        towards −1 and 1) — else 0. A regression network's prediction is its
+        output itself: use :meth:`feedforward`. An output that is NaN has no
+        class: ValueError, naming how many.
+        """
+        a = self.feedforward(X)
+        classes = predicted_classes(a, self._midpoint)
+        nan = np.flatnonzero(classes < 0)
+        if nan.size:
+            raise ValueError(
+                f"the output a^L of {nan.size} of the {a.shape[1]} samples is NaN "
+                f"(the first at column {nan[0]}), which is no class: the weights or "
+                f"z^l overflowed; check np.isfinite on net.weights and net.biases"
+            )
+        return classes
 
     def evaluate(self, X: Any, y: Any) -> int:
-        """How many columns of X the network classifies as y says (labels or one-hot)."""
+        """How many columns of X the network classifies as y says.
+
+        y must be classes (integer labels, one-hot columns, or a one-output
+        network's 0/1 targets), counted as :meth:`predict` classifies. A
+        sample whose output is NaN counts as wrong, with a
+        :class:`~bp4.training.NaNOutputWarning` saying how many. Targets that
+        are not classes (regression, soft targets) have no accuracy:
+        ValueError, pointing to :meth:`cost`.
+        """
         X = check_inputs(X, self.sizes[0], self.dtype)
-        return self._count_correct(X, class_labels(y, self.sizes[-1], X.shape[1]))
+        found = targets(y, self.sizes[-1], X.shape[1], self.dtype, "y", self._values)
+        if found.labels is None:
+            raise ValueError(
+                "evaluate counts the samples classified correctly, but y holds "
+                "targets that are not classes (not integer labels, one-hot columns, "
+                "or 0/1 for one output: regression or soft targets), so there is "
+                "nothing to count; measure them with net.cost(X, y)"
+            )
+        correct, n_nan = count_correct(self._output(X), found.labels, self._midpoint)
+        if n_nan:
+            message = nan_message(n_nan, X.shape[1], "samples")
+            warnings.warn(NaNOutputWarning(message), stacklevel=2)
+        return correct
 
     # -- learning ---------------------------------------------------------------
 
@@ -258,6 +323,7 @@ class Network:
         validation: tuple[Any, Any] | None = None,
         test: tuple[Any, Any] | None = None,
         patience: int | None = None,
+        monitor: str | None = None,
         monitor_training_cost: bool = False,
         monitor_training_accuracy: bool = False,
         monitor_learning_speeds: bool = False,
@@ -277,18 +343,33 @@ class Network:
 
         After every epoch it makes an :class:`~bp4.training.EpochRecord`: the
         training cost, and for ``validation=(X_val, y_val)`` and
-        ``test=(X_test, y_test)`` how many samples are classified correctly
-        (and the validation cost). ``monitor_training_cost`` evaluates the cost
-        on the whole training set instead of averaging the batch costs;
-        ``monitor_training_accuracy`` counts the training samples classified
-        correctly; ``monitor_learning_speeds`` records ‖∂C/∂b^l‖ per layer on
-        the first 1000 training samples. ``verbose`` prints each record's
-        line; ``callback`` receives each record as it is made.
+        ``test=(X_test, y_test)`` the cost (exactly :meth:`cost` of that data,
+        plus the L2 term when λ > 0) and, when the targets are classes, how
+        many samples are classified correctly. Every target — training,
+        validation, test — follows the one rule of :meth:`cost`: regression
+        and soft targets have no accuracy, only costs. A one-output network's
+        classes are counted as :meth:`predict` classifies them.
+        ``monitor_training_cost`` evaluates the cost on the whole training set
+        instead of averaging the batch costs; ``monitor_training_accuracy``
+        (training targets that are classes only) counts the training samples
+        classified correctly; ``monitor_learning_speeds`` records ‖∂C/∂b^l‖
+        per layer on the first 1000 training samples. ``verbose`` prints each
+        record's line; ``callback`` receives each record as it is made.
 
-        ``patience=N`` (needs ``validation``) stops after N epochs without a
-        better validation accuracy and restores the parameters of the best
-        epoch. Model selection uses the validation data only: test data is
-        reported, never used to choose.
+        The best epoch is chosen on the validation data only (test data is
+        reported, never used to choose), by ``monitor``: ``"accuracy"``, the
+        highest validation accuracy, or ``"cost"``, the lowest validation
+        cost. By default it is the accuracy when the validation targets are
+        classes and the cost when they are not. ``patience=N`` (needs
+        ``validation``) stops after N epochs without a better one and restores
+        the parameters of the best epoch; ``History.best_epoch`` names it.
+
+        Inputs far from unit scale (a feature whose root-mean-square
+        √(mean x²) exceeds 5) get one
+        :class:`~bp4.training.InputScaleWarning` as training starts, saying
+        how to standardise them. A run whose cost stops moving while its
+        accuracy stays near the most common class's share gets one
+        :class:`~bp4.training.TrainingStalledWarning`.
 
         Returns a :class:`~bp4.training.History` (a list of the records). If
         the cost becomes NaN or infinite, raises
@@ -299,7 +380,8 @@ class Network:
         returns it); otherwise one copy of it is made per call, so convert
         large data once beforehand with ``np.asfortranarray(X, dtype=net.dtype)``.
         """
-        X, Y = self._check_batch(X, Y)
+        X, training = self._check_data(X, Y)
+        Y = training.Y
         epochs = check_count(epochs, "epochs", minimum=0)
         batch_size = check_count(batch_size, "batch_size", minimum=1)
         eta = check_positive(eta, "eta")
@@ -316,21 +398,33 @@ class Network:
             for name, pair in (("validation", validation), ("test", test))
             if pair is not None
         }
+        monitor = self._check_monitor(monitor, held_out.get("validation"))
+        if monitor_training_accuracy and training.labels is None:
+            raise ValueError(
+                "monitor_training_accuracy needs training targets that are classes "
+                "(integer labels, one-hot columns, or 0/1 for one output); Y holds "
+                "other targets (regression or soft targets), which have no accuracy"
+            )
+        labels = {name: t.labels for name, (_, t) in held_out.items()}
+        labels["training"] = training.labels
+        self._warn_about_scale(X)
         n = X.shape[1]
         # One sample per contiguous row, so that gathering a batch copies rows.
         X_rows, Y_rows = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
         workspace = Workspace(self.sizes, min(batch_size, n), self.dtype)
         weight_decay = 1.0 - eta * lmbda / n
         history = History()
+        history.monitor = monitor
+        nan_seen: set[str] = set()  # NaN outputs are reported once per data set
         best: tuple[list[Array], list[Array]] | None = None  # for patience
         warned = False  # a stalled run is reported once
         for epoch in range(1, epochs + 1):
             start = time.perf_counter()
             cost = self._train_epoch(X_rows, Y_rows, workspace, eta, weight_decay)
             record = self._record(
-                epoch, cost, start, X, Y, lmbda, held_out,
+                epoch, cost, start, X, training, lmbda, held_out,
                 monitor_training_cost, monitor_training_accuracy,
-                monitor_learning_speeds,
+                monitor_learning_speeds, nan_seen,
             )  # fmt: skip
             if not np.isfinite(record.cost):
                 advice = divergence_advice(eta, X)
@@ -341,7 +435,7 @@ class Network:
             if callback is not None:
                 callback(record)
             if not warned:
-                warned = self._warn_if_stalled(history, X)
+                warned = self._warn_if_stalled(history, X, labels)
             if patience is not None and history.best_epoch is not None:
                 if history.best_epoch == epoch:
                     best = (
@@ -391,29 +485,35 @@ class Network:
         batch_cost: float,
         start: float,
         X: Array,
-        Y: Array,
+        training: Targets,
         lmbda: float,
-        held_out: dict[str, tuple[Array, Array, Array]],
+        held_out: dict[str, tuple[Array, Targets]],
         monitor_training_cost: bool,
         monitor_training_accuracy: bool,
         monitor_learning_speeds: bool,
+        nan_seen: set[str],
     ) -> EpochRecord:
         """The epoch's record: the costs and counts asked for, timed from ``start``."""
-        n = X.shape[1]
+        n, Y = X.shape[1], training.Y
         l2 = self._l2_term(lmbda, n)
         cost = (self._cost(X, Y) if monitor_training_cost else batch_cost) + l2
         found: dict[str, Any] = {}
-        if "validation" in held_out:
-            X_val, Y_val, y_val = held_out["validation"]
-            found["validation_cost"] = self._cost(X_val, Y_val) + l2
-            found["validation_correct"] = self._count_correct(X_val, y_val)
-            found["validation_total"] = len(y_val)
-        if "test" in held_out:
-            X_test, _, y_test = held_out["test"]
-            found["correct"] = self._count_correct(X_test, y_test)
-            found["total"] = len(y_test)
-        if monitor_training_accuracy:
-            found["training_correct"] = self._count_correct(X, np.argmax(Y, axis=0))
+        if not np.isfinite(cost):  # sgd reports the divergence, not NaN outputs
+            nan_seen = {"validation", "test", "training"}
+        for name, (X_held, T) in held_out.items():
+            prefix = "validation_" if name == "validation" else "test_"
+            a = self._output(X_held)  # once, for the cost and the count
+            found[prefix + "cost"] = self.cost_function.fn(a, T.Y) + l2
+            if T.labels is not None:
+                count = "validation_correct" if name == "validation" else "correct"
+                total = "validation_total" if name == "validation" else "total"
+                found[count] = self._count(a, T.labels, name, nan_seen)
+                found[total] = len(T.labels)
+        if monitor_training_accuracy and training.labels is not None:
+            a = self._output(X)
+            found["training_correct"] = self._count(
+                a, training.labels, "training", nan_seen
+            )
             found["training_total"] = n
         if monitor_learning_speeds:
             m = min(n, LEARNING_SPEED_SAMPLES)
@@ -421,17 +521,71 @@ class Network:
             found["learning_speeds"] = tuple(float(np.linalg.norm(g)) for g in nabla_b)
         return EpochRecord(epoch, cost, time.perf_counter() - start, **found)
 
-    def _warn_if_stalled(self, history: History, X: Array) -> bool:
-        """Warn (once) when the cost stopped moving at chance accuracy; True if so."""
+    def _count(self, a: Array, labels: Array, name: str, nan_seen: set[str]) -> int:
+        """Samples classified correctly; NaN outputs count as wrong, warned once."""
+        correct, n_nan = count_correct(a, labels, self._midpoint)
+        if n_nan and name not in nan_seen:
+            nan_seen.add(name)
+            message = nan_message(n_nan, len(labels), f"{name} samples")
+            # 5: past this method, _record, sgd and its np.errstate wrapper.
+            warnings.warn(NaNOutputWarning(message), stacklevel=5)
+        return correct
+
+    def _check_monitor(
+        self, monitor: Any, validation: tuple[Array, Targets] | None
+    ) -> str | None:
+        """What chooses the best epoch: the ``monitor`` asked for, or the default."""
+        has_classes = validation is not None and validation[1].labels is not None
+        if monitor is None:
+            return None if validation is None else default_monitor(has_classes)
+        if not isinstance(monitor, str) or monitor not in MONITORS:
+            raise ValueError(
+                f"monitor must be one of {list(MONITORS)} or None, got {monitor!r}"
+            )
+        if validation is None:
+            raise ValueError(
+                f"monitor={monitor!r} chooses the best epoch on validation data: "
+                f"pass validation=(X_val, y_val)"
+            )
+        if monitor == "accuracy" and not has_classes:
+            raise ValueError(
+                "monitor='accuracy' needs validation targets that are classes "
+                "(integer labels, one-hot columns, or 0/1 for one output); "
+                "validation[1] holds other targets (regression or soft targets): "
+                "use monitor='cost'"
+            )
+        return monitor
+
+    def _warn_about_scale(self, X: Array) -> None:
+        """One InputScaleWarning if X is far from the scale the initialisation assumes."""
+        message = input_scale_message(X)
+        if message is not None:
+            # 4: past this method, sgd and its np.errstate wrapper, to the caller.
+            warnings.warn(InputScaleWarning(message), stacklevel=4)
+
+    def _warn_if_stalled(
+        self, history: History, X: Array, labels: dict[str, Array | None]
+    ) -> bool:
+        """Warn (once) when the cost stopped moving at chance accuracy; True if so.
+
+        Chance is the majority class's share of the samples the accuracy
+        counts: always answering that class scores it without learning.
+        """
         last = history[-1]
-        measured = (last.validation_accuracy, last.accuracy, last.training_accuracy)
-        accuracy = next((a for a in measured if a is not None), None)
-        n_classes = self.sizes[-1]
-        if not is_stalled([r.cost for r in history], accuracy, n_classes):
+        measured = (
+            (last.validation_accuracy, labels.get("validation")),
+            (last.accuracy, labels.get("test")),
+            (last.training_accuracy, labels.get("training")),
+        )
+        accuracy, y = next(((a, y) for a, y in measured if a is not None), (0, None))
+        if y is None:
+            return False
+        chance = chance_level(y, max(self.sizes[-1], 2))
+        if not is_stalled([r.cost for r in history], accuracy, chance):
             return False
         message = stall_message(
             self.weights, self.biases, X, self.activation,
-            self.output_activation, accuracy or 0.0, n_classes,
+            self.output_activation, accuracy, chance,
         )  # fmt: skip
         # 4: past this method, sgd and its np.errstate wrapper, to the caller.
         warnings.warn(TrainingStalledWarning(message), stacklevel=4)
@@ -461,16 +615,26 @@ class Network:
             return 0.0
         return lmbda / (2 * n) * sum(float(np.sum(w * w)) for w in self.weights)
 
-    def _count_correct(self, X: Array, labels: Array) -> int:
-        return int(np.sum(np.argmax(self._output(X), axis=0) == labels))
+    @property
+    def _values(self) -> tuple[float, float]:
+        """The targets of class 0 and class 1 when there is one output."""
+        return class_values(self.output_activation)
+
+    @property
+    def _midpoint(self) -> float:
+        """A one-output network's classes are split here: 0.5, or 0 for tanh."""
+        return class_midpoint(self.output_activation)
 
     def _check_batch(self, X: Any, Y: Any) -> tuple[Array, Array]:
-        return check_batch(X, Y, self.sizes, self.dtype, self.cost_function)
+        return check_batch(
+            X, Y, self.sizes, self.dtype, self.cost_function, self._values
+        )
 
-    def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Array, Array]:
-        """Checked (X, Y, labels) of a validation or test pair."""
-        X_raw, y_raw = check_pair(pair, name)
-        X = check_inputs(X_raw, self.sizes[0], self.dtype, name=f"{name}[0]")
-        labels = class_labels(y_raw, self.sizes[-1], X.shape[1], name=f"{name}[1]")
-        Y = check_targets(labels, self.sizes[-1], X.shape[1], self.dtype)
-        return X, Y, labels
+    def _check_data(self, X: Any, Y: Any, name: str = "") -> tuple[Array, Targets]:
+        return check_data(
+            X, Y, self.sizes, self.dtype, self.cost_function, self._values, name
+        )
+
+    def _check_held_out(self, pair: Any, name: str) -> tuple[Array, Targets]:
+        """Checked (X, Targets) of a validation or test pair, by the training rule."""
+        return self._check_data(*check_pair(pair, name), name=name)

@@ -57,10 +57,14 @@ class EpochRecord:
     ``sgd(..., monitor_training_cost=True)``, the cost over the whole training
     set after the epoch. With L2 regularisation it includes (λ/2n) Σ w².
     ``seconds`` is the whole epoch: its updates and every evaluation.
-    ``correct`` and ``total`` count the test samples (``test=``);
-    ``validation_*`` and ``training_*`` likewise for the validation data and,
-    when asked, the training data. ``learning_speeds`` holds ‖∂C/∂b^l‖ for
-    l = 2 … L when asked.
+    ``correct`` and ``total`` count the test samples (``test=``) classified
+    correctly, and ``test_cost`` is their cost; ``validation_*`` and
+    ``training_*`` likewise for the validation data and, when asked, the
+    training data. Counts exist only for targets that are classes
+    (:func:`bp4.validation.targets`): for regression or soft targets they are
+    None, and only the costs are recorded. A sample whose output a^L is NaN
+    counts as wrong. ``learning_speeds`` holds ‖∂C/∂b^l‖ for l = 2 … L when
+    asked.
     """
 
     epoch: int
@@ -74,6 +78,7 @@ class EpochRecord:
     training_correct: int | None = None
     training_total: int | None = None
     learning_speeds: tuple[float, ...] | None = None
+    test_cost: float | None = None
 
     @property
     def accuracy(self) -> float | None:
@@ -101,6 +106,8 @@ class EpochRecord:
             parts.append(
                 _score("validation", self.validation_correct, self.validation_total)
             )
+        if self.test_cost is not None:
+            parts.append(f"test cost {self.test_cost:.4f}")
         if self.correct is not None:
             parts.append(_score("test", self.correct, self.total))
         parts.append(f"{self.seconds:.2f} s")
@@ -131,24 +138,64 @@ def _score(label: str, correct: int | None, total: int | None) -> str:
     return f"{label} accuracy {correct} / {total} ({percent:.1f}%)"
 
 
+# What chooses the best epoch (sgd's ``monitor``): the highest validation
+# accuracy, or the lowest validation cost.
+MONITORS = ("accuracy", "cost")
+
+
+def default_monitor(has_classes: bool) -> str:
+    """Accuracy when the validation targets are classes, else the cost."""
+    return "accuracy" if has_classes else "cost"
+
+
+def best_record(records: Sequence[EpochRecord], monitor: str) -> EpochRecord | None:
+    """The first record with the highest validation accuracy, or the lowest cost.
+
+    ``monitor`` is ``"accuracy"`` or ``"cost"``; None if nothing was validated.
+    A NaN validation cost is never the lowest.
+    """
+    if monitor == "accuracy":
+        scored = [r for r in records if r.validation_correct is not None]
+        if not scored:
+            return None
+        return max(scored, key=lambda r: r.validation_correct or 0)
+    costs = [r for r in records if r.validation_cost is not None]
+    if not costs:
+        return None
+    return min(costs, key=lambda r: _lowest_first(r.validation_cost))
+
+
+def _lowest_first(cost: float | None) -> float:
+    return np.inf if cost is None or np.isnan(cost) else cost
+
+
 class History(list):
     """The records of :meth:`bp4.Network.sgd`, one :class:`EpochRecord` per epoch.
 
     A list, so ``history[-1].accuracy`` and ``len(history)`` work as they
-    read. ``best_epoch`` is the epoch with the best validation accuracy (the
-    parameters ``patience`` restores), ``stopped_early`` whether ``patience``
+    read. ``best_epoch`` is the best epoch on the validation data (the
+    parameters ``patience`` restores): by ``monitor``, the highest validation
+    accuracy (``"accuracy"``) or the lowest validation cost (``"cost"``);
+    ``sgd`` sets it, and a History made by hand uses accuracy if it was
+    measured, else the cost. ``stopped_early`` says whether ``patience``
     ended training before the last epoch.
     """
 
     stopped_early: bool = False
+    monitor: str | None = None
+
+    @property
+    def chosen_by(self) -> str:
+        """What chooses ``best_epoch``: ``"accuracy"`` or ``"cost"``."""
+        if self.monitor is not None:
+            return self.monitor
+        return default_monitor(any(r.validation_correct is not None for r in self))
 
     @property
     def best_epoch(self) -> int | None:
-        """The first epoch with the most validation samples right, if validated."""
-        scored = [r for r in self if r.validation_correct is not None]
-        if not scored:
-            return None
-        return max(scored, key=lambda r: r.validation_correct or 0).epoch
+        """The first epoch with the best validation accuracy or cost, if validated."""
+        best = best_record(self, self.chosen_by)
+        return None if best is None else best.epoch
 
     def __repr__(self) -> str:
         if not self:
@@ -161,7 +208,12 @@ class History(list):
     def _notes(self) -> list[str]:
         notes = []
         if self.best_epoch is not None:
-            notes.append(f"best validation accuracy at epoch {self.best_epoch}")
+            best = (
+                "best validation accuracy"
+                if self.chosen_by == "accuracy"
+                else "lowest validation cost"
+            )
+            notes.append(f"{best} at epoch {self.best_epoch}")
         if self.stopped_early:
             notes.append("stopped early (patience)")
         return notes
@@ -178,9 +230,12 @@ class History(list):
     def plot(self) -> Figure:
         """Cost and accuracy curves, epoch by epoch; returns the matplotlib Figure.
 
-        The left axes show the training cost (and the validation cost, if
-        measured), the right axes every accuracy measured, in percent; with no
-        accuracy there is only the left. Needs matplotlib
+        The left axes show the training cost (and the validation and test
+        costs, if measured), the right axes every accuracy measured, in
+        percent; with no accuracy (regression) there is only the left. The
+        figure is not held by pyplot, so a notebook cell ending in
+        ``history.plot()`` shows it once (``fig.savefig`` writes it to a
+        file). Needs matplotlib
         (``pip install "bp4[plot]"``).
         """
         from .history_display import plot_history
@@ -213,3 +268,51 @@ class TrainingDivergedError(FloatingPointError):
 
 class TrainingStalledWarning(UserWarning):
     """:meth:`bp4.Network.sgd` sees a cost that stopped moving at chance accuracy."""
+
+
+class InputScaleWarning(UserWarning):
+    """:meth:`bp4.Network.sgd` was given inputs far from the scale the initial weights assume.
+
+    The weights start at N(0, 1) or N(0, 1/n_in), which suits inputs of about
+    unit size centred near 0; features of size 1,000 saturate every sigmoid
+    hidden neuron from the first step. Standardise each feature with the
+    training set's mean and standard deviation.
+    """
+
+
+class NaNOutputWarning(RuntimeWarning):
+    """Some outputs a^L were NaN: those samples were counted as wrong."""
+
+
+def predicted_classes(a: Array, midpoint: float) -> Array:
+    """The class of each column of a^L: the largest output's index, shape (m,).
+
+    With one output neuron there are two classes: 1 where a ≥ ``midpoint``,
+    else 0. A column holding NaN has no class: −1.
+    """
+    if a.shape[0] == 1:
+        classes = (a[0] >= midpoint).astype(np.int64)
+    else:
+        classes = np.argmax(a, axis=0)
+    nan = np.isnan(a).any(axis=0)
+    if nan.any():
+        classes[nan] = -1
+    return classes
+
+
+def count_correct(a: Array, labels: Array, midpoint: float) -> tuple[int, int]:
+    """How many columns of a^L have the class ``labels`` says, and how many are NaN.
+
+    A NaN column has no class (:func:`predicted_classes` gives −1), so it is
+    counted as wrong, never as class 0.
+    """
+    classes = predicted_classes(a, midpoint)
+    return int(np.sum(classes == labels)), int(np.sum(classes < 0))
+
+
+def nan_message(n_nan: int, m: int, what: str) -> str:
+    """The warning for NaN outputs, counted as wrong."""
+    return (
+        f"{n_nan} of the {m} {what} have a NaN output a^L (the weights or z^l "
+        f"overflowed); they are counted as wrong"
+    )

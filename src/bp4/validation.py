@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -83,8 +83,14 @@ def check_inputs(X: Any, n_in: int, dtype: np.dtype | type, name: str = "X") -> 
     return X
 
 
-def check_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
-    """Integer class labels of shape (m,), each in 0 … n_classes − 1."""
+def check_labels(
+    y: Any, n_classes: int, m: int, name: str = "y", one_output: bool = False
+) -> Array:
+    """Integer class labels of shape (m,), each in 0 … n_classes − 1.
+
+    ``n_classes`` is the number of classes, not of output neurons: a
+    one-output network (``one_output``) has two classes, 0 and 1.
+    """
     y = as_array(y, name)
     if y.dtype.kind == "f":
         bad = ~np.isfinite(y) | (y != np.round(y))
@@ -92,7 +98,7 @@ def check_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
             where = tuple(int(i) for i in np.argwhere(bad)[0])
             raise ValueError(
                 f"{name} must hold integer class labels, got {y[where]} at index "
-                f"{list(where)}{_one_output_hint(n_classes, name)}"
+                f"{list(where)}{_one_output_hint(one_output, name)}"
             )
         y = y.astype(np.int64)
     elif y.dtype.kind not in "biu":
@@ -104,40 +110,106 @@ def check_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
             f"{name} has shape {y.shape}; expected ({m},), one label per sample"
         )
     if y.size and (y.min() < 0 or y.max() >= n_classes):
+        what = (
+            "a one-output network's classes are 0 and 1"
+            if one_output
+            else f"expected labels in 0 … {n_classes - 1} for {n_classes} classes"
+        )
         raise ValueError(
-            f"{name} has labels from {y.min()} to {y.max()}; expected labels in "
-            f"0 … {n_classes - 1} for an output layer of {n_classes} neurons"
-            f"{_one_output_hint(n_classes, name)}"
+            f"{name} has labels from {y.min()} to {y.max()}; {what}"
+            f"{_one_output_hint(one_output, name)}"
         )
     return y.astype(np.int64, copy=False)
 
 
-def _one_output_hint(n_classes: int, name: str) -> str:
-    # A one-output network (XOR, regression) has real-valued targets, not
+def _one_output_hint(one_output: bool, name: str) -> str:
+    # A one-output network (XOR, regression) may have real-valued targets, not
     # class labels; a 1-D array is read as labels, so say how to pass targets.
-    if n_classes != 1:
+    if not one_output:
         return ""
     return (
-        f"; for the targets of a one-output network pass a (1, m) matrix: "
-        f"{name}.reshape(1, -1)"
+        f"; for the real-valued targets of a one-output network (regression) "
+        f"pass a (1, m) matrix, {name}.reshape(1, -1), and measure them with "
+        f"net.cost, not evaluate"
     )
 
 
-def check_targets(
-    Y: Any, n_out: int, m: int, dtype: np.dtype | type, name: str = "Y"
-) -> Array:
-    """Targets as a matrix of shape (n_L, m): one-hot or real-valued columns.
+# -- targets mean what they say ---------------------------------------------
 
-    Integer labels of shape (m,) are accepted too and turned into one-hot
-    columns, once, here.
+
+class Targets(NamedTuple):
+    """Checked targets: the matrix the cost compares a^L with, and the classes.
+
+    ``Y`` has shape (n_L, m). ``labels`` holds each sample's class, shape
+    (m,), when the targets are classes, and is None when they are not
+    (regression, soft targets): then there is no accuracy to count.
+    """
+
+    Y: Array
+    labels: Array | None
+
+
+def class_values(output_activation: Any) -> tuple[float, float]:
+    """The targets of class 0 and class 1 for a one-output network.
+
+    The two ends of the output's range where it has them: −1 and 1 for tanh,
+    0 and 1 for sigmoid. An unbounded output (identity, relu) is trained
+    towards 0 and 1 too.
+    """
+    if getattr(output_activation, "name", None) == "tanh":
+        return (-1.0, 1.0)
+    return (0.0, 1.0)
+
+
+def class_midpoint(output_activation: Any) -> float:
+    """The output a one-output network's classes are split at: 0.5, or 0 for tanh.
+
+    Halfway between the two classes' targets (:func:`class_values`); an
+    output at least this large is class 1.
+    """
+    low, high = class_values(output_activation)
+    return (low + high) / 2
+
+
+def check_targets(
+    Y: Any,
+    n_out: int,
+    m: int,
+    dtype: np.dtype | type,
+    name: str = "Y",
+    values: tuple[float, float] = (0.0, 1.0),
+) -> Array:
+    """Targets as a matrix of shape (n_L, m), by the rule of :func:`targets`."""
+    return targets(Y, n_out, m, dtype, name, values).Y
+
+
+def targets(
+    Y: Any,
+    n_out: int,
+    m: int,
+    dtype: np.dtype | type,
+    name: str = "Y",
+    values: tuple[float, float] = (0.0, 1.0),
+) -> Targets:
+    """The one rule for targets, used for training, validation and test alike.
+
+    Classes are:
+
+    - integer labels of shape (m,): 0 … n_L − 1, or 0 and 1 for a one-output
+      network;
+    - one-hot columns of shape (n_L, m), n_L ≥ 2;
+    - a (1, m) row of 0s and 1s for a one-output network (or of −1s and 1s,
+      the class targets of a tanh output).
+
+    Labels become one-hot columns, and a one-output network's classes become
+    the targets ``values`` = (class 0's, class 1's): see :func:`class_values`.
+    Any other (n_L, m) array is used exactly as given — regression targets,
+    soft targets — and has no classes (``labels`` is None).
     """
     arr = as_array(Y, name)
     if arr.ndim == 1:
-        labels = check_labels(arr, n_out, m, name)
-        # Fortran order: one sample's target contiguous, like the inputs.
-        one_hot = np.zeros((n_out, m), dtype=dtype, order="F")
-        one_hot[labels, np.arange(m)] = 1.0
-        return one_hot
+        labels = check_labels(arr, max(n_out, 2), m, name, one_output=n_out == 1)
+        return Targets(_encode(labels, n_out, dtype, values), labels)
     arr = as_real_array(arr, name, dtype)
     if arr.shape != (n_out, m):
         if arr.shape == (m, n_out):
@@ -151,7 +223,30 @@ def check_targets(
             f"per output neuron, and one target column for each of the {m} samples "
             f"of X (or integer labels of shape ({m},)){hint}"
         )
-    return arr
+    if n_out == 1:
+        row = arr[0]
+        if np.all((row == 0) | (row == 1)):  # 0/1: classes, given as numbers
+            labels = row.astype(np.int64)
+            return Targets(_encode(labels, n_out, dtype, values), labels)
+        if np.all((row == values[0]) | (row == values[1])):
+            return Targets(arr, (row == values[1]).astype(np.int64))
+        return Targets(arr, None)
+    if np.all((arr == 0) | (arr == 1)) and np.all(arr.sum(axis=0) == 1):
+        return Targets(arr, np.argmax(arr, axis=0))
+    return Targets(arr, None)
+
+
+def _encode(
+    labels: Array, n_out: int, dtype: np.dtype | type, values: tuple[float, float]
+) -> Array:
+    """Target columns for class labels: one-hot, or one row of class targets."""
+    if n_out == 1:
+        row = np.where(labels == 1, values[1], values[0]).astype(dtype)
+        return np.asfortranarray(row.reshape(1, -1))
+    # Fortran order: one sample's target contiguous, like the inputs.
+    one_hot = np.zeros((n_out, labels.shape[0]), dtype=dtype, order="F")
+    one_hot[labels, np.arange(labels.shape[0])] = 1.0
+    return one_hot
 
 
 def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
@@ -160,7 +255,9 @@ def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
     The cross-entropy cost −[y ln a + (1 − y) ln(1 − a)] is a cost only for
     y in [0, 1]: for y > 1 it falls without bound as a → 1 (for y < 0, as
     a → 0). Real-valued targets are legitimate with the quadratic cost, which
-    declares no range.
+    declares no range. A cost that declares ``targets_sum_to_one`` (the
+    log-likelihood cost) also needs each column to sum to 1: only then is
+    softmax's BP1 δ^L = a^L − y.
     """
     target_range = getattr(cost, "target_range", None)
     if target_range is None:
@@ -174,25 +271,19 @@ def check_target_range(Y: Array, cost: Any, name: str = "Y") -> None:
             f"needs targets in [{low:g}, {high:g}] (use cost='quadratic' for "
             f"real-valued targets outside it)"
         )
-
-
-def class_labels(y: Any, n_classes: int, m: int, name: str = "y") -> Array:
-    """Class labels of shape (m,) from integer labels or from one-hot columns."""
-    arr = as_array(y, name)
-    if arr.ndim == 2:
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{name} must hold integer labels or one-hot columns, got an array "
-                f"of dtype {arr.dtype}"
-            )
-        if arr.shape != (n_classes, m):
+    if getattr(cost, "targets_sum_to_one", False) and Y.shape[0] > 1:
+        sums = Y.sum(axis=0)
+        dtype = Y.dtype if Y.dtype.kind == "f" else np.dtype(np.float64)
+        tolerance = 8 * Y.shape[0] * np.finfo(dtype).eps
+        worst = int(np.argmax(np.abs(sums - 1.0)))
+        if abs(sums[worst] - 1.0) > tolerance:
+            cost_name = getattr(cost, "name", type(cost).__name__)
             raise ValueError(
-                f"{name} has shape {arr.shape}; expected labels of shape ({m},) or "
-                f"one-hot columns of shape ({n_classes}, {m})"
+                f"{name} has a target column that sums to {sums[worst]:.6g} "
+                f"(column {worst}); the {cost_name} cost needs each column to be a "
+                f"distribution over the classes, summing to 1 (one-hot, or integer "
+                f"labels of shape (m,))"
             )
-        # argmax would read a column of NaN as class 0: refuse it instead.
-        return np.argmax(as_real_array(arr, name, arr.dtype), axis=0)
-    return check_labels(arr, n_classes, m, name)
 
 
 def check_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
@@ -299,16 +390,42 @@ def check_pair(pair: Any, name: str) -> tuple[Any, Any]:
 
 
 def check_batch(
-    X: Any, Y: Any, sizes: Sequence[int], dtype: np.dtype, cost: Any
+    X: Any,
+    Y: Any,
+    sizes: Sequence[int],
+    dtype: np.dtype,
+    cost: Any,
+    values: tuple[float, float] = (0.0, 1.0),
 ) -> tuple[Array, Array]:
     """Inputs (n_1, m) and targets (n_L, m) (or labels (m,)) for a network of ``sizes``.
 
-    Targets are also checked against the cost's ``target_range``, if it has one.
+    The targets follow the rule of :func:`targets` (``values`` are a
+    one-output network's class targets) and are checked against the cost's
+    ``target_range``, if it has one.
     """
-    X = check_inputs(X, sizes[0], dtype)
-    Y = check_targets(Y, sizes[-1], X.shape[1], dtype)
-    check_target_range(Y, cost)
-    return X, Y
+    X, found = check_data(X, Y, sizes, dtype, cost, values)
+    return X, found.Y
+
+
+def check_data(
+    X: Any,
+    Y: Any,
+    sizes: Sequence[int],
+    dtype: np.dtype,
+    cost: Any,
+    values: tuple[float, float] = (0.0, 1.0),
+    name: str = "",
+) -> tuple[Array, Targets]:
+    """:func:`check_batch`, keeping the classes: ``(X, Targets)``.
+
+    ``name`` is the pair's name (``"validation"``): the arrays are then called
+    ``validation[0]`` and ``validation[1]`` in messages.
+    """
+    x_name, y_name = (f"{name}[0]", f"{name}[1]") if name else ("X", "Y")
+    X = check_inputs(X, sizes[0], dtype, name=x_name)
+    found = targets(Y, sizes[-1], X.shape[1], dtype, y_name, values)
+    check_target_range(found.Y, cost, y_name)
+    return X, found
 
 
 def _is_integer(value: Any) -> bool:

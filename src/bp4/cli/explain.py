@@ -18,10 +18,11 @@ PROGRESS_FROM = 10_000
 def run_explain(args: argparse.Namespace) -> int:
     from ..teaching.walkthrough import explain, format_walkthrough
 
+    check_memory(args.sizes, 1, "explaining")
     with _option_names():
         walk = explain(
-            args.sizes, args.seed, args.activation, args.cost,
-            output_activation=args.output_activation,
+            args.sizes, seed=args.seed, activation=args.activation, cost=args.cost,
+            output_activation=args.output_activation, eta=args.eta,
         )  # fmt: skip
     print(format_walkthrough(walk))
     return 0

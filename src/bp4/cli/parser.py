@@ -9,7 +9,6 @@ from typing import Any, NoReturn
 from ..activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..cost import COSTS
 from ..network import INITS
-from ..teaching.walkthrough import MAX_PRINTED_WIDTH
 from .arguments import (
     ACTIVATION_HELP,
     COST_HELP,
@@ -227,18 +226,27 @@ def _add_explain(commands: Any) -> None:
         commands,
         "explain",
         "walk through one backpropagation step, BP1-BP4, with every number",
-        "Backpropagate one sample through a tiny network and print every quantity "
+        "Backpropagate one sample through a network and print every quantity "
         "in order, under its equation: z^l and a^l, the cost, BP1, BP2, BP3, BP4, "
-        "and finite-difference estimates beside backpropagation's values.",
+        "with --eta the update and the cost after it, and finite-difference "
+        "estimates beside backpropagation's values. Matrices with more than 10 "
+        "rows or columns are shortened to their first and last three, with their "
+        "shape.",
     )
     explain.add_argument(
         "--sizes",
-        type=_integer(1, MAX_PRINTED_WIDTH, "a layer width"),
+        type=WIDTH,
         nargs="+",
         default=[2, 3, 2],
         metavar="N",
-        help=f"layer widths [n_1 ... n_L], each at most {MAX_PRINTED_WIDTH} so "
-        "every matrix fits on the screen",
+        help="layer widths [n_1 ... n_L]",
+    )
+    explain.add_argument(
+        "--eta",
+        type=_real(positive=True),
+        default=None,
+        help="learning rate η: go on to the update w -> w - η ∂C/∂w, "
+        "b -> b - η ∂C/∂b and the cost after it (default: stop at the gradients)",
     )
     _add_network_options(explain, "seed for the weights, x and y")
     explain.set_defaults(run=run_explain)

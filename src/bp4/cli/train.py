@@ -8,7 +8,7 @@ import time
 from ..array import Array
 from ..network import Network
 from ..text import printable
-from ..training import EpochRecord
+from ..training import EpochRecord, best_record
 from .checks import (
     _check_data_dir,
     _option_names,
@@ -97,9 +97,8 @@ class _Run:
 
     def on_epoch(self, record: EpochRecord) -> None:
         print(record, flush=True)
-        if self.best is None or (record.validation_correct or 0) > (
-            self.best.validation_correct or 0
-        ):
+        # The rule sgd's History.best_epoch follows; the CLI's data are classes.
+        if self.best is None or best_record([self.best, record], "accuracy") is record:
             self.best = record
             self.best_parameters = [p.copy() for p in self._parameters()]
             if self.save is not None:

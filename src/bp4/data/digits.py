@@ -20,7 +20,10 @@ DIGITS_TRAIN = 1347  # the first 1,347 rows of digits.npz train, the last 450 te
 
 
 class Dataset(NamedTuple):
-    """Training and test data: ``X_*`` of shape (n_1, m), ``y_*`` integer labels (m,)."""
+    """Training and test data: ``X_*`` of shape (n_1, m), ``y_*`` integer labels (m,).
+
+    For regression (:func:`bp4.data.curve`) ``y_*`` are target rows (n_L, m).
+    """
 
     X_train: Array
     y_train: Array
@@ -29,6 +32,13 @@ class Dataset(NamedTuple):
 
     def __repr__(self) -> str:
         """Counts and shapes, not the arrays."""
+        if self.y_train.ndim == 2:
+            return (
+                f"Dataset: {self.X_train.shape[1]} training and {self.X_test.shape[1]} "
+                f"test samples, {self.X_train.shape[0]} features, real-valued targets\n"
+                f"  X_train {self.X_train.shape}, Y_train {self.y_train.shape}\n"
+                f"  X_test  {self.X_test.shape}, Y_test  {self.y_test.shape}"
+            )
         classes = len(np.union1d(np.unique(self.y_train), np.unique(self.y_test)))
         return (
             f"Dataset: {self.X_train.shape[1]} training and {self.X_test.shape[1]} "

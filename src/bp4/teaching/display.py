@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..history_display import html_table, pyplot
+from ..history_display import html_table, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,18 +54,21 @@ def neuron_positions(sizes: Sequence[int]) -> list[np.ndarray]:
 def plot_walkthrough(walk: Walkthrough, ax: Axes | None = None) -> Figure:
     """The network: neurons coloured by δ^l_j, connections by ∂C/∂w^l_{jk}.
 
-    Both colour scales are diverging and centred on 0, so a neuron or a
+    Into ``ax`` if given, else into a new Figure that pyplot does not hold
+    (:func:`bp4.history_display.new_figure`), so that a notebook cell ending
+    in ``walk.plot()`` shows it once. Both colour scales are diverging and centred on 0, so a neuron or a
     connection that would not move is white. The input layer has no δ and is
     drawn grey. Each neuron is labelled with its δ^l_j.
     """
-    plt = pyplot()
     from matplotlib.collections import LineCollection
     from matplotlib.colors import CenteredNorm
 
+    fig: Any  # ours, or the Figure (or SubFigure) holding the caller's ax
     if ax is None:
         height = max(3.0, 0.9 * max(walk.sizes) + 1.2)
         width = max(6.0, 2.2 * len(walk.sizes) + 2.5)
-        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        fig = new_figure(figsize=(width, height), layout="constrained")
+        ax = fig.subplots()
     else:
         fig = ax.figure
     at = neuron_positions(walk.sizes)

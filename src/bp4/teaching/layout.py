@@ -4,7 +4,11 @@
 that :func:`~bp4.teaching.walkthrough.explain` computed; it computes nothing itself.
 Each step of the algorithm has one function returning its lines: the input,
 the feedforward, the cost, BP1, BP2, BP3, BP4 and the finite-difference check.
-Matrices are printed in full, each column aligned on its decimal point.
+Each column of a matrix is aligned on its decimal point; a matrix with more
+than :data:`MAX_PRINTED_WIDTH` rows or columns is shortened the way NumPy
+shortens arrays, to its first and last :data:`EDGE_ITEMS` rows and columns
+with ⋮ and ⋯ between them, its shape named above it. The walk-through keeps
+the full arrays.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..array import Array
+from ..backprop import output_error_form
 
 if TYPE_CHECKING:
     from .walkthrough import Walkthrough
 
-# Every matrix is printed in full; wider layers would not fit on a screen.
+# Matrices up to this many rows and columns are printed in full; larger ones
+# keep their first and last EDGE_ITEMS rows and columns, as NumPy prints them.
 MAX_PRINTED_WIDTH = 10
+EDGE_ITEMS = 3
 
 COST_FORMULAS = {
     "quadratic": ("C = ½ ‖y − a^L‖²", "∇_a C = a^L − y"),
@@ -30,18 +37,8 @@ COST_FORMULAS = {
 }
 
 
-def check_printable(walk: Walkthrough) -> None:
-    """Raise ValueError if a layer is wider than :data:`MAX_PRINTED_WIDTH` neurons."""
-    if any(n > MAX_PRINTED_WIDTH for n in walk.sizes):
-        raise ValueError(
-            f"sizes must be at most {MAX_PRINTED_WIDTH} neurons a layer to print every "
-            f"matrix, got {walk.sizes}; try sizes such as [2, 3, 2]"
-        )
-
-
 def format_walkthrough(walk: Walkthrough) -> str:
     """The walk-through as text: every quantity, in order, under its equation label."""
-    check_printable(walk)
     steps = [
         introduction,
         input_step,
@@ -51,22 +48,34 @@ def format_walkthrough(walk: Walkthrough) -> str:
         hidden_error_step,
         bias_gradient_step,
         weight_gradient_step,
+        update_step,
         check_step,
     ]
     lines: list[str] = []
     for step in steps:
-        if lines:
+        part = step(walk)
+        if lines and part:
             lines.append("")
-        lines += step(walk)
+        lines += part
     return "\n".join(lines)
 
 
+def name_of(obj: object) -> str:
+    """An activation's or a cost's ``name``; a custom object without one by its type."""
+    name = getattr(obj, "name", None)
+    return name if isinstance(name, str) else type(obj).__name__
+
+
 def describe_network(walk: Walkthrough) -> str:
-    """``sizes [2, 3, 2], σ = sigmoid, quadratic cost, seed 0``."""
-    sigmas = f"σ = {walk.activation.name}"
-    if walk.output_activation.name != walk.activation.name:
-        sigmas += f" (hidden), {walk.output_activation.name} (output)"
-    return f"sizes {walk.sizes}, {sigmas}, {walk.cost.name} cost, seed {walk.seed}"
+    """``sizes [2, 3, 2], σ = sigmoid, quadratic cost, seed 0`` (no seed for a given network)."""
+    hidden, output = name_of(walk.activation), name_of(walk.output_activation)
+    sigmas = (
+        f"σ = {hidden}"
+        if hidden == output
+        else f"σ = {hidden} (hidden), {output} (output)"
+    )
+    seed = "" if walk.seed is None else f", seed {walk.seed}"
+    return f"sizes {walk.sizes}, {sigmas}, {name_of(walk.cost)} cost{seed}"
 
 
 def introduction(walk: Walkthrough) -> list[str]:
@@ -91,31 +100,35 @@ def feedforward_step(walk: Walkthrough) -> list[str]:
     """2. z^l = w^l a^{l-1} + b^l and a^l = σ(z^l) for l = 2 … L."""
     out = ["2. Feedforward, l = 2 … L: z^l = w^l a^{l-1} + b^l and a^l = σ(z^l)"]
     for l in range(2, walk.num_layers + 1):
-        out.append(f"  l = {l}")
-        out += _equation(
-            _matrix(f"w^{l}", walk.w(l)),
-            "·",
-            _matrix(f"a^{l - 1}", walk.a(l - 1)),
-            "+",
-            _matrix(f"b^{l}", walk.b(l)),
-            "=",
-            _matrix(f"z^{l}", walk.z(l)),
-        )
-        if l == walk.num_layers and not walk.output_activation.elementwise:
-            name = walk.output_activation.name
-            out += _equation(_matrix(f"a^{l} = {name}(z^{l})", walk.a(l)))
-            continue
-        out += _equation(
-            _matrix(f"a^{l} = σ(z^{l})", walk.a(l)),
-            _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
-        )
+        out += feedforward_layer(walk, l)
     return out
+
+
+def feedforward_layer(walk: Walkthrough, l: int) -> list[str]:
+    """Layer l of the feedforward: z^l, then a^l and σ'(z^l)."""
+    out = [f"  l = {l}"]
+    out += _equation(
+        _matrix(f"w^{l}", walk.w(l)),
+        "·",
+        _matrix(f"a^{l - 1}", walk.a(l - 1)),
+        "+",
+        _matrix(f"b^{l}", walk.b(l)),
+        "=",
+        _matrix(f"z^{l}", walk.z(l)),
+    )
+    if l == walk.num_layers and not walk.output_activation.elementwise:
+        name = name_of(walk.output_activation)
+        return out + _equation(_matrix(f"a^{l} = {name}(z^{l})", walk.a(l)))
+    return out + _equation(
+        _matrix(f"a^{l} = σ(z^{l})", walk.a(l)),
+        _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
+    )
 
 
 def cost_step(walk: Walkthrough) -> list[str]:
     """3. The cost C of the sample and its gradient ∇_a C."""
     L = walk.num_layers
-    c_formula, nabla_formula = COST_FORMULAS.get(walk.cost.name, ("C", "∇_a C"))
+    c_formula, nabla_formula = COST_FORMULAS.get(name_of(walk.cost), ("C", "∇_a C"))
     return [
         f"3. Cost: {c_formula} = {_number(walk.C)}",
         f"   and its gradient with respect to the output, {nabla_formula}",
@@ -129,6 +142,8 @@ def cost_step(walk: Walkthrough) -> list[str]:
 def output_error_step(walk: Walkthrough) -> list[str]:
     """4. BP1, as matrices and element by element."""
     L = walk.num_layers
+    if output_error_form(walk.cost, walk.output_activation) == "a - y":
+        return simplified_output_error_step(walk)
     if not walk.output_activation.elementwise:
         return softmax_output_error_step(walk)
     out = [f"4. Output error (BP1): δ^L = ∇_a C ⊙ σ'(z^L), L = {L}"]
@@ -140,12 +155,38 @@ def output_error_step(walk: Walkthrough) -> list[str]:
         _matrix(f"δ^{L}", walk.delta(L)),
     )
     out.append(f"  element by element, δ^{L}_j = ∂C/∂a^{L}_j σ'(z^{L}_j):")
-    nabla = _align([_number(v) for v in walk.nabla_a[:, 0]])
-    prime = _align([_number(v) for v in walk.sigma_primes[-1][:, 0]])
-    delta = _align([_number(v) for v in walk.delta(L)[:, 0]])
-    for j in range(walk.sizes[-1]):
-        out.append(f"    δ^{L}_{j + 1} = {nabla[j]} × {prime[j]} = {delta[j]}".rstrip())
+    shown = _shown(walk.sizes[-1])
+    nabla = _align([_number(walk.nabla_a[j, 0]) for j in shown if j >= 0])
+    prime = _align([_number(walk.sigma_primes[-1][j, 0]) for j in shown if j >= 0])
+    delta = _align([_number(walk.delta(L)[j, 0]) for j in shown if j >= 0])
+    row = 0
+    for j in shown:
+        if j < 0:
+            out.append("    ⋮")
+            continue
+        line = f"    δ^{L}_{j + 1} = {nabla[row]} × {prime[row]} = {delta[row]}"
+        out.append(line.rstrip())
+        row += 1
     return out
+
+
+def simplified_output_error_step(walk: Walkthrough) -> list[str]:
+    """4. BP1 where the cost and the output σ cancel: δ^L = a^L − y, computed as that."""
+    L = walk.num_layers
+    pairing = (
+        f"{name_of(walk.output_activation)} output with the {name_of(walk.cost)} cost"
+    )
+    return [
+        f"4. Output error (BP1), L = {L}: for a {pairing}, ∇_a C ⊙ σ'(z^L)",
+        "   (in general (∂a^L/∂z^L)^T ∇_a C) simplifies to δ^L = a^L − y,",
+        "   which bp4 computes as that (bp4.backprop.simplified_output_error)",
+    ] + _equation(
+        _matrix(f"a^{L}", walk.a(L)),
+        "−",
+        _matrix("y", walk.y),
+        "=",
+        _matrix(f"δ^{L}", walk.delta(L)),
+    )
 
 
 def softmax_output_error_step(walk: Walkthrough) -> list[str]:
@@ -153,11 +194,17 @@ def softmax_output_error_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
     a, nabla = walk.a(L), walk.nabla_a
     dot = a.T @ nabla  # a^L · ∇_a C, one number for the one sample
-    return [
+    out = [
         f"4. Output error (BP1, general form for softmax), L = {L}:",
         "   δ^L = (∂a^L/∂z^L)^T ∇_a C = a^L ⊙ (∇_a C − (a^L · ∇_a C))",
         f"   with a^{L} · ∇_a C = {_number(float(dot[0, 0]))}",
-    ] + _equation(
+    ]
+    if output_error_form(walk.cost, walk.output_activation) == "softmax cross-entropy":
+        out.append(
+            "   (bp4 computes the same number rearranged so that no a(1 − a) is "
+            "divided by: softmax_cross_entropy_output_error)"
+        )
+    return out + _equation(
         _matrix(f"a^{L}", a),
         "⊙",
         _matrix("∇_a C − (a^L · ∇_a C)", nabla - dot),
@@ -175,23 +222,30 @@ def hidden_error_step(walk: Walkthrough) -> list[str]:
     if walk.num_layers == 2:
         out.append("  (no hidden layers: δ^2 is the output error, BP2 is not needed)")
     for l in range(walk.num_layers - 1, 1, -1):
-        back = walk.w(l + 1).T @ walk.delta(l + 1)
-        out.append(f"  l = {l}")
-        out += _equation(
+        out += hidden_error_layer(walk, l)
+    return out
+
+
+def hidden_error_layer(walk: Walkthrough, l: int) -> list[str]:
+    """BP2 at layer l: (w^{l+1})^T δ^{l+1}, then ⊙ σ'(z^l) gives δ^l."""
+    back = walk.w(l + 1).T @ walk.delta(l + 1)
+    return (
+        [f"  l = {l}"]
+        + _equation(
             _matrix(f"(w^{l + 1})^T", walk.w(l + 1).T),
             "·",
             _matrix(f"δ^{l + 1}", walk.delta(l + 1)),
             "=",
             _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
         )
-        out += _equation(
+        + _equation(
             _matrix(f"(w^{l + 1})^T δ^{l + 1}", back),
             "⊙",
             _matrix(f"σ'(z^{l})", walk.sigma_primes[l - 2]),
             "=",
             _matrix(f"δ^{l}", walk.delta(l)),
         )
-    return out
+    )
 
 
 def bias_gradient_step(walk: Walkthrough) -> list[str]:
@@ -222,10 +276,58 @@ def weight_gradient_step(walk: Walkthrough) -> list[str]:
     return out
 
 
+def update_step(walk: Walkthrough) -> list[str]:
+    """8. The update rule with η, and the cost of the same sample after it (with eta only)."""
+    if walk.eta is None or walk.C_after is None:
+        return []
+    eta = f"{walk.eta:g}"
+    out = [
+        f"8. Update (gradient descent, η = {eta}): "
+        "w^l → w^l − η ∂C/∂w^l and b^l → b^l − η ∂C/∂b^l"
+    ]
+    for l in range(2, walk.num_layers + 1):
+        out += update_layer(walk, l)
+    return out + [cost_after_line(walk)]
+
+
+def update_layer(walk: Walkthrough, l: int) -> list[str]:
+    """The update of layer l: w^l − η ∂C/∂w^l and b^l − η ∂C/∂b^l."""
+    eta = f"{walk.eta:g}"
+    return (
+        [f"  l = {l}"]
+        + _equation(
+            _matrix(f"w^{l}", walk.w(l)),
+            f"− {eta} ×",
+            _matrix(f"∂C/∂w^{l}", walk.weight_gradient(l)),
+            "=",
+            _matrix(f"w^{l} after", walk.updated_w(l)),
+        )
+        + _equation(
+            _matrix(f"b^{l}", walk.b(l)),
+            f"− {eta} ×",
+            _matrix(f"∂C/∂b^{l}", walk.bias_gradient(l)),
+            "=",
+            _matrix(f"b^{l} after", walk.updated_b(l)),
+        )
+    )
+
+
+def cost_after_line(walk: Walkthrough) -> str:
+    """The cost of the same sample before and after the update."""
+    assert walk.C_after is not None
+    change = walk.C_after - walk.C
+    return (
+        f"  The cost of the same sample: C = {_number(walk.C)} before the step, "
+        f"{_number(walk.C_after)} after ({'+' if change >= 0 else '−'}"
+        f"{_number(abs(change))})."
+    )
+
+
 def check_step(walk: Walkthrough) -> list[str]:
     """8. The backpropagated partial derivatives beside finite differences."""
     out = [
-        "8. Check: backpropagation beside finite differences,",
+        f"{9 if walk.eta is not None else 8}. Check: backpropagation beside "
+        "finite differences,",
         f"   ∂C/∂θ ≈ (C(θ + ε) − C(θ − ε)) / 2ε with ε = {walk.eps:g}",
         "  (subscripts count from 1 as in the text: w^2_{11} is weights[0][0, 0])",
     ]
@@ -278,13 +380,40 @@ class _Block:
         return max(len(self.label), *(len(r) for r in self.rows))
 
 
+def _shown(n: int) -> list[int]:
+    """The indices printed of n rows or columns: all, or the edges with −1 for the gap."""
+    if n <= MAX_PRINTED_WIDTH:
+        return list(range(n))
+    return [*range(EDGE_ITEMS), -1, *range(n - EDGE_ITEMS, n)]
+
+
 def _matrix(name: str, M: Array) -> _Block:
-    """``name (3×2)`` above the rows of M, each column aligned on its decimal point."""
-    columns = [_align([_number(v) for v in M[:, k]]) for k in range(M.shape[1])]
+    """``name (3×2)`` above the rows of M, each column aligned on its decimal point.
+
+    Rows and columns beyond :data:`MAX_PRINTED_WIDTH` are shortened to the
+    first and last :data:`EDGE_ITEMS`, with ⋮ and ⋯ in the gap.
+    """
+    rows_shown, cols_shown = _shown(M.shape[0]), _shown(M.shape[1])
+    columns = []
+    for k in cols_shown:
+        if k < 0:
+            columns.append(["⋯" if j >= 0 else "⋱" for j in rows_shown])
+            continue
+        numbers = _align([_number(M[j, k]) for j in rows_shown if j >= 0])
+        cells = iter(numbers)
+        gap = " " * len(numbers[0])
+        columns.append(
+            [next(cells) if j >= 0 else _centred("⋮", gap) for j in rows_shown]
+        )
     rows = [
-        "[ " + "  ".join(col[j] for col in columns) + " ]" for j in range(M.shape[0])
+        "[ " + "  ".join(col[r] for col in columns) + " ]"
+        for r in range(len(rows_shown))
     ]
     return _Block(f"{name} ({M.shape[0]}×{M.shape[1]})", rows)
+
+
+def _centred(mark: str, gap: str) -> str:
+    return mark.center(len(gap))
 
 
 def _equation(*parts: _Block | str, indent: str = "    ") -> list[str]:

@@ -7,6 +7,9 @@ oracle the tests compare the matrix code against.
 1. Input x: set a^1 = x.
 2. Feedforward: for l = 2, …, L, z^l_j = Σ_k w^l_{jk} a^{l-1}_k + b^l_j, a^l_j = σ(z^l_j).
 3. Output error: δ^L_j = ∂C/∂a^L_j σ'(z^L_j).                          (BP1)
+   Where the cost and σ simplify together (sigmoid with cross-entropy,
+   softmax with log-likelihood) that is δ^L_j = a^L_j − y_j; softmax takes
+   the general form δ^L_j = Σ_k ∂a^L_k/∂z^L_j ∂C/∂a^L_k.
 4. Backpropagate: for l = L−1, …, 2, δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j).  (BP2)
 5. Output: ∂C/∂b^l_j = δ^l_j and ∂C/∂w^l_{jk} = a^{l-1}_k δ^l_j.        (BP3, BP4)
 
@@ -19,9 +22,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import backprop as bp
 from ..activations import Activation
 from ..array import Array
-from ..backprop import backward
+from ..backprop import output_error_form
 from ..cost import Cost
 from ..forward import forward
 
@@ -71,24 +75,10 @@ def backprop_sample(
     zs, activations = forward_sample(weights, biases, x, activation, output_activation)
     sigma_L = output_activation or activation
     L = len(weights) + 1  # layers, input layer counted; weights[l - 2] is w^l
-    nabla_a = cost.nabla_a(activations[-1][:, None], np.asarray(y, float)[:, None])[
-        :, 0
-    ]
-
-    delta: dict[int, Array] = {}
-    n_L = weights[-1].shape[0]
-    if sigma_L.prime is not None:
-        delta[L] = np.array(
-            [nabla_a[j] * sigma_L.prime(zs[-1][j]) for j in range(n_L)]  # BP1
-        )
-    else:  # BP1 in general, for softmax: δ^L_j = Σ_k ∂a_k/∂z_j ∂C/∂a_k
-        a_L = activations[-1]
-        delta[L] = np.array(
-            [
-                sum(a_L[k] * ((j == k) - a_L[j]) * nabla_a[k] for k in range(n_L))
-                for j in range(n_L)
-            ]
-        )
+    y = np.asarray(y, float)
+    delta: dict[int, Array] = {
+        L: _output_error_sample(cost, sigma_L, zs[-1], activations[-1], y)
+    }
     hidden_prime = activation.prime
     assert hidden_prime is not None, "a hidden layer's σ is element-wise"
     for l in range(L - 1, 1, -1):
@@ -161,7 +151,7 @@ def backprop_per_sample(
     nabla_b = [np.zeros_like(b) for b in biases]
     for i in range(m):
         p = forward(weights, biases, X[:, i : i + 1], activation, output_activation)
-        gw, gb = backward(weights, Y[:, i : i + 1], cost, p, output_activation)
+        gw, gb = bp.backward(weights, Y[:, i : i + 1], cost, p, output_activation)
         for layer in range(len(weights)):
             nabla_w[layer] += gw[layer]
             nabla_b[layer] += gb[layer]
@@ -173,3 +163,60 @@ def _sigma(
 ) -> Activation:
     """σ of layer l: the output layer's own, if it has one, else the hidden σ."""
     return output_activation if l == L and output_activation else activation
+
+
+def _output_error_sample(
+    cost: Cost, sigma_L: Activation, z: Array, a: Array, y: Array
+) -> Array:
+    """Step 3, BP1 for one sample, in the form bp4.backprop.backward takes for this pair.
+
+    Each form is the same δ^L_j = Σ_k ∂a^L_k/∂z^L_j ∂C/∂a^L_k, written so that
+    no rounded number is divided by another where a^L saturates.
+    """
+    n_L = len(a)
+    form = output_error_form(cost, sigma_L)
+    if form == "a - y":  # σ' (or softmax's Jacobian) cancels ∇_a C's denominator
+        return np.array([a[j] - y[j] for j in range(n_L)])
+    if form == "softmax cross-entropy":
+        return _softmax_cross_entropy_sample(z, a, y)
+    nabla_a = cost.nabla_a(a[:, None], y[:, None])[:, 0]
+    if form == "hadamard":
+        prime = sigma_L.prime
+        assert prime is not None, "an element-wise σ has σ'"
+        return np.array([nabla_a[j] * prime(z[j]) for j in range(n_L)])
+    # Softmax, general form: ∂a_k/∂z_j = a_k (1[j = k] − a_j), and with Σ_k a_k = 1
+    # δ_j = a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k) = a_j Σ_{k≠j} a_k (∂C/∂a_j − ∂C/∂a_k).
+    return np.array(
+        [
+            a[j] * sum(a[k] * (nabla_a[j] - nabla_a[k]) for k in range(n_L) if k != j)
+            for j in range(n_L)
+        ]
+    )
+
+
+def _softmax_cross_entropy_sample(z: Array, a: Array, y: Array) -> Array:
+    """δ^L_j = (a_j − y_j) − Σ_{k≠j} a_j r_k, r_k = (a_k − y_k)/(1 − a_k), for one sample.
+
+    The k = M term (M the largest z_k, the one a_k that can round to 1) is
+    a_j r_M = a_M (1 − y_M) q_j − y_M a_j, with q_j = a_j / (1 − a_M) the
+    softmax over the entries other than M, from z.
+    """
+    n_L = len(a)
+    if n_L == 1:
+        return np.zeros(1)
+    M = int(np.argmax(z))
+    top_other = max(z[i] for i in range(n_L) if i != M)
+    e = {i: np.exp(z[i] - top_other) for i in range(n_L) if i != M}
+    delta = np.zeros(n_L)
+    for j in range(n_L):
+        total = a[j] - y[j]
+        for k in range(n_L):
+            if k == j:
+                continue
+            if k == M:
+                q_j = e[j] / sum(e.values())
+                total -= a[M] * (1.0 - y[M]) * q_j - y[M] * a[j]
+            else:
+                total -= a[j] * (a[k] - y[k]) / (1.0 - a[k])
+        delta[j] = total
+    return delta

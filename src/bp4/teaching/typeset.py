@@ -5,15 +5,22 @@ the way :mod:`bp4.teaching.layout` does as text, in the same eight steps, one fu
 each: a bold heading, the step's equation as display math, and below it the
 equation again with every matrix written out, its name under it. Jupyter,
 VS Code and the documentation typeset the ``$$ … $$`` blocks (MathJax or
-KaTeX). Numbers are rounded to 4 significant digits.
+KaTeX). Numbers are rounded to 4 significant digits; a matrix with more than
+:data:`~bp4.teaching.layout.MAX_PRINTED_WIDTH` rows or columns is shortened to
+its first and last rows and columns with ⋯, ⋮ and ⋱, its shape under its
+name. Every name that comes from an object (an activation's or a cost's) is
+escaped, so a name holding HTML or Markdown is shown as written.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from typing import TYPE_CHECKING
 
 from ..array import Array
-from .layout import check_printable, describe_network
+from ..backprop import output_error_form
+from .layout import _shown, describe_network, name_of
 
 if TYPE_CHECKING:
     from .walkthrough import Walkthrough
@@ -30,7 +37,6 @@ COST_TEX = {
 
 def walkthrough_markdown(walk: Walkthrough) -> str:
     """The walk-through as Markdown: one paragraph and ``$$`` blocks per step."""
-    check_printable(walk)
     steps = [
         introduction,
         input_step,
@@ -40,9 +46,23 @@ def walkthrough_markdown(walk: Walkthrough) -> str:
         hidden_error_step,
         bias_gradient_step,
         weight_gradient_step,
+        update_step,
         check_step,
     ]
-    return "\n\n".join("\n\n".join(step(walk)) for step in steps) + "\n"
+    return "\n\n".join("\n\n".join(step(walk)) for step in steps if step(walk)) + "\n"
+
+
+def escaped(text: str) -> str:
+    """Text as Markdown shows it literally: HTML escaped, Markdown's marks backslashed."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~-])", r"\\\1", html.escape(text, quote=False))
+
+
+def operator_name(obj: object) -> str:
+    """``\\operatorname{softmax}`` for a plain name, σ^L for any other."""
+    name = name_of(obj)
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+        return rf"\operatorname{{{name}}}"
+    return r"\sigma^L"
 
 
 def number(v: float) -> str:
@@ -55,10 +75,26 @@ def number(v: float) -> str:
 
 
 def matrix(M: Array, name: str | None = None) -> str:
-    """A ``bmatrix`` of M's entries, ``name`` written under it if given."""
-    rows = r" \\ ".join(" & ".join(number(v) for v in row) for row in M)
+    """A ``bmatrix`` of M's entries, ``name`` written under it if given.
+
+    A matrix too large to show in full keeps its first and last rows and
+    columns, and its shape is written beside its name.
+    """
+    rows_shown, cols_shown = _shown(M.shape[0]), _shown(M.shape[1])
+    rows = r" \\ ".join(
+        " & ".join(_entry(M, j, k) for k in cols_shown) for j in rows_shown
+    )
     tex = rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
+    if len(rows_shown) < M.shape[0] or len(cols_shown) < M.shape[1]:
+        shape = rf"({M.shape[0]} \times {M.shape[1]})"
+        name = rf"{name}\ {shape}" if name else shape
     return rf"\underset{{\textstyle {name}}}{{{tex}}}" if name else tex
+
+
+def _entry(M: Array, j: int, k: int) -> str:
+    if j < 0:
+        return r"\ddots" if k < 0 else r"\vdots"
+    return r"\cdots" if k < 0 else number(M[j, k])
 
 
 def display(*parts: str) -> str:
@@ -68,7 +104,7 @@ def display(*parts: str) -> str:
 
 def introduction(walk: Walkthrough) -> list[str]:
     return [
-        f"**Backpropagation step by step**: {describe_network(walk)}. "
+        f"**Backpropagation step by step**: {escaped(describe_network(walk))}. "
         f"One sample $x$ with target $y$; layers are numbered as in the text, "
         f"$l = 1$ (input) … $L = {walk.num_layers}$, and Python counts from 0, "
         "so `weights[0]` is $w^2$. $\\odot$ is the Hadamard (element-by-element) "
@@ -100,7 +136,7 @@ def feedforward_step(walk: Walkthrough) -> list[str]:
             )
         )
         if l == walk.num_layers and not walk.output_activation.elementwise:
-            name = rf"a^{{{l}}} = \operatorname{{{walk.output_activation.name}}}(z^{{{l}}})"
+            name = rf"a^{{{l}}} = {operator_name(walk.output_activation)}(z^{{{l}}})"
             out.append(display(matrix(walk.a(l), name)))
             continue
         out.append(
@@ -115,7 +151,7 @@ def feedforward_step(walk: Walkthrough) -> list[str]:
 
 def cost_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
-    c_tex, nabla_tex = COST_TEX.get(walk.cost.name, ("C", r"\nabla_a C"))
+    c_tex, nabla_tex = COST_TEX.get(name_of(walk.cost), ("C", r"\nabla_a C"))
     return [
         f"**3. Cost** of this sample, $C = {number(walk.C)}$, "
         "and its gradient with respect to the output",
@@ -132,6 +168,8 @@ def cost_step(walk: Walkthrough) -> list[str]:
 
 def output_error_step(walk: Walkthrough) -> list[str]:
     L = walk.num_layers
+    if output_error_form(walk.cost, walk.output_activation) == "a - y":
+        return simplified_output_error_step(walk)
     if not walk.output_activation.elementwise:
         return softmax_output_error_step(walk)
     return [
@@ -141,6 +179,26 @@ def output_error_step(walk: Walkthrough) -> list[str]:
             matrix(walk.nabla_a, r"\nabla_a C"),
             r"\odot",
             matrix(walk.sigma_primes[-1], rf"\sigma'(z^{{{L}}})"),
+            "=",
+            matrix(walk.delta(L), rf"\delta^{{{L}}}"),
+        ),
+    ]
+
+
+def simplified_output_error_step(walk: Walkthrough) -> list[str]:
+    L = walk.num_layers
+    pairing = escaped(
+        f"{name_of(walk.output_activation)} output with the {name_of(walk.cost)} cost"
+    )
+    return [
+        f"**4. Output error (BP1)**, $L = {L}$: for a {pairing} the general form "
+        r"$\left( \partial a^L / \partial z^L \right)^T \nabla_a C$ simplifies to "
+        "$a^L - y$, which bp4 computes as that (`simplified_output_error`)",
+        display(r"\delta^L = a^L - y"),
+        display(
+            matrix(walk.a(L), f"a^{{{L}}}"),
+            "-",
+            matrix(walk.y, "y"),
             "=",
             matrix(walk.delta(L), rf"\delta^{{{L}}}"),
         ),
@@ -238,6 +296,43 @@ def weight_gradient_step(walk: Walkthrough) -> list[str]:
     return out
 
 
+def update_step(walk: Walkthrough) -> list[str]:
+    if walk.eta is None or walk.C_after is None:
+        return []
+    eta = number(walk.eta)
+    out = [
+        f"**8. Update** by gradient descent, $\\eta = {eta}$",
+        display(
+            r"w^l \to w^l - \eta \frac{\partial C}{\partial w^l}, \qquad "
+            r"b^l \to b^l - \eta \frac{\partial C}{\partial b^l}"
+        ),
+    ]
+    for l in range(2, walk.num_layers + 1):
+        out.append(
+            display(
+                matrix(walk.w(l), f"w^{{{l}}}"),
+                f"- {eta}",
+                matrix(walk.weight_gradient(l), rf"\partial C / \partial w^{{{l}}}"),
+                "=",
+                matrix(walk.updated_w(l), rf"w^{{{l}}}\ \text{{after}}"),
+            )
+        )
+        out.append(
+            display(
+                matrix(walk.b(l), f"b^{{{l}}}"),
+                f"- {eta}",
+                matrix(walk.bias_gradient(l), rf"\partial C / \partial b^{{{l}}}"),
+                "=",
+                matrix(walk.updated_b(l), rf"b^{{{l}}}\ \text{{after}}"),
+            )
+        )
+    out.append(
+        f"The cost of the same sample after the step: $C = {number(walk.C_after)}$ "
+        f"(before it, ${number(walk.C)}$)."
+    )
+    return out
+
+
 def check_step(walk: Walkthrough) -> list[str]:
     rows = [
         f"| ${_partial_tex(c.label)}$ | {c.backprop:.10g} | {c.estimate:.10g} "
@@ -245,7 +340,8 @@ def check_step(walk: Walkthrough) -> list[str]:
         for c in walk.checks
     ]
     return [
-        "**8. Check**: backpropagation beside finite differences, "
+        f"**{9 if walk.eta is not None else 8}. Check**: backpropagation beside "
+        "finite differences, "
         f"$\\partial C / \\partial \\theta \\approx "
         f"(C(\\theta + \\varepsilon) - C(\\theta - \\varepsilon)) / 2\\varepsilon$ "
         f"with $\\varepsilon = {number(walk.eps)}$ (subscripts count from 1 as in the "
