@@ -156,8 +156,8 @@ def save_state(state: NetworkState, path: PathLike) -> None:
     target, mode = check_save_target(name)
     directory = os.path.dirname(target)
     prefix = _temp_prefix(target)
-    _remove_stale_temp_files(directory, prefix)
-    f, tmp = _locked_temp_file(name, directory, prefix)
+    remove_stale_temp_files(directory, prefix)
+    f, tmp = locked_temp_file(directory, prefix, f"save the network to {name}")
     try:
         with f:
             # NumPy's stubs read **arrays as its allow_pickle flag; they are arrays.
@@ -219,8 +219,12 @@ def _check_directory(name: str, directory: str) -> None:
         )
 
 
-def _locked_temp_file(name: str, directory: str, prefix: str) -> tuple[IO[bytes], str]:
-    """A new temporary file, open and locked, that no other save will remove.
+def locked_temp_file(
+    directory: str, prefix: str, doing: str, suffix: str = ".tmp"
+) -> tuple[IO[bytes], str]:
+    """A new temporary file ``PREFIX*SUFFIX``, open and locked, that no other
+    process's :func:`remove_stale_temp_files` removes; ``doing`` (``save the
+    network to FILE``) is what errors say could not be done.
 
     Another save's clean-up may find the file between its creation and its
     lock, see it unlocked and remove it: then it is no longer at its name
@@ -228,12 +232,12 @@ def _locked_temp_file(name: str, directory: str, prefix: str) -> tuple[IO[bytes]
     """
     for _ in range(100):
         try:
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=suffix)
         except PermissionError as error:  # name the target, not the hidden file
             raise PermissionError(
                 error.errno,
                 f"{error.strerror}: cannot create a file in {printable(directory)} "
-                f"to save the network to {printable(name)}",
+                f"to {printable(doing)}",
             ) from None
         f = os.fdopen(fd, "wb")
         _lock(f)  # held until the rename: a later save leaves this file alone
@@ -245,8 +249,7 @@ def _locked_temp_file(name: str, directory: str, prefix: str) -> tuple[IO[bytes]
         f.close()  # removed before it was locked: the remover saw a stale file
     raise FileExistsError(
         errno.EEXIST,
-        f"cannot save the network to {printable(name)}: other saves of it keep "
-        f"removing its temporary file",
+        f"cannot {printable(doing)}: other processes keep removing its temporary file",
     )
 
 
@@ -361,14 +364,15 @@ def _temp_prefix(target: str) -> str:
     return f".bp4-{digest.hexdigest()[:16]}-"
 
 
-def _remove_stale_temp_files(directory: str, prefix: str) -> None:
-    """Delete what saves of this target killed mid-write left (their locks are gone)."""
+def remove_stale_temp_files(directory: str, prefix: str, suffix: str = ".tmp") -> None:
+    """Delete the ``PREFIX*SUFFIX`` files that processes killed mid-write left
+    (their locks are gone); files another process holds locked stay."""
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for entry in names:
-        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+        if not (entry.startswith(prefix) and entry.endswith(suffix)):
             continue
         stale = os.path.join(directory, entry)
         with contextlib.suppress(OSError):

@@ -165,8 +165,8 @@ def finite_difference_floor(net: Network, X: Any, Y: Any, eps: float = 1e-4) -> 
     """The rounding of one entry of :func:`numerical_gradient`, times a margin.
 
     Each float64 cost C carries a rounding error of about u S, u = 2^-53 and
-    S = |C| + (1/m) Σ_x Σ_j |∂C_x/∂a^L_j · a^L_j|: C's own size, and how much
-    it moves when every output is off by a relative u. The five-point
+    S = abs(C) + (1/m) Σ_x Σ_j abs(∂C_x/∂a^L_j · a^L_j): C's own size, and
+    how much it moves when every output is off by a relative u. The five-point
     difference's weights (8 + 8 + 1 + 1) / 12ε turn that into about
     1.5 u S / ε per entry; a layer of k entries gets √k times this (see
     :func:`layer_floor`). :data:`FLOOR_MARGIN` allows for the forward pass's
