@@ -163,6 +163,8 @@ def test_cli_syntax_error_is_one_line(tmp_path: Path):
 def test_cli_nothing_recognised_or_no_file(tmp_path: Path):
     done = bp4_check(tmp_path, "x = 1\nprint('loaded')\n")
     assert done.returncode == 2 and "defines no function bp4 recognises" in done.stderr
+    done = bp4_check(tmp_path, "while True:\n    pass\n", "--timeout", "1")
+    assert done.returncode == 2 and "did not finish loading within 1 s" in done.stderr
     done = bp4_check(tmp_path, "import not_a_module_anywhere\n")
     assert done.returncode == 2 and "ModuleNotFoundError" in done.stderr
     missing = subprocess.run(

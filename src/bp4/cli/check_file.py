@@ -11,7 +11,9 @@ import contextlib
 import json
 import os
 import runpy
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from .check import MARKER
@@ -25,7 +27,8 @@ def child(path: str, lang: str, timeout: float) -> dict[str, Any]:
     folder = os.path.dirname(os.path.abspath(path))
     sys.path.insert(0, folder)  # its own imports, as when run from its folder
     try:
-        namespace = runpy.run_path(path, run_name="__bp4_check__")
+        with _time_limit(timeout):  # a file that never finishes loading
+            namespace = runpy.run_path(path, run_name="__bp4_check__")
     except SyntaxError as error:
         where = f"{path}, line {error.lineno}" if error.lineno else path
         return _failed(f"{where}: SyntaxError: {error.msg}")
@@ -50,6 +53,30 @@ def child(path: str, lang: str, timeout: float) -> dict[str, Any]:
         "records": [r.record() for r in reports],
         "texts": [str(r) for r in reports],
     }
+
+
+class LoadTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise LoadTimeout after ``seconds`` (where there is SIGALRM; else no limit
+    but the parent's, which kills this process)."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise LoadTimeout(f"did not finish loading within {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _failed(message: str) -> dict[str, Any]:
