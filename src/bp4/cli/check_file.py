@@ -55,20 +55,20 @@ def child(path: str, lang: str, timeout: float) -> dict[str, Any]:
     }
 
 
-class LoadTimeout(Exception):
+class LoadTimeoutError(Exception):
     pass
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise LoadTimeout after ``seconds`` (where there is SIGALRM; else no limit
+    """Raise LoadTimeoutError after ``seconds`` (where there is SIGALRM; else no limit
     but the parent's, which kills this process)."""
     if not hasattr(signal, "setitimer"):
         yield
         return
 
     def stop(signum: int, frame: Any) -> None:
-        raise LoadTimeout(f"did not finish loading within {seconds:g} s")
+        raise LoadTimeoutError(f"did not finish loading within {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
