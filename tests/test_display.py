@@ -165,7 +165,7 @@ def test_gradient_check_display_reads_a_wrong_layer():
         "wrong",
         "suspicious",
     ]
-    assert "largest relative error 5.00e-01: wrong" in check._repr_html_()
+    assert "largest relative error 5.00e-01, wrong" in check._repr_html_()
 
 
 def test_an_empty_gradient_check_shows_itself():
