@@ -37,10 +37,12 @@ ZH = {
         "output_layers",
         "targets",
         "vanishing",
+        "estimators",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
         "reading",
+        "teaching",
     ]
 }
 # English pages without a Chinese version, and why.
