@@ -168,6 +168,13 @@ def test_gradient_check_display_reads_a_wrong_layer():
     assert "largest relative error 5.00e-01, wrong" in check._repr_html_()
 
 
+def test_an_empty_gradient_check_shows_itself():
+    check = GradientCheck()
+    assert repr(check) == "GradientCheck([])"
+    html = check._repr_html_()
+    assert "no layers to check" in html and table_rows(html) == []
+
+
 # -- data sets and records -----------------------------------------------------------
 
 
@@ -214,3 +221,45 @@ def test_walkthrough_plot_draws_into_given_axes():
         assert len(fig.axes) == 3  # the given axes and the two colour bars
     finally:
         plt.close(fig)
+
+
+def test_rich_tables_escape_what_they_quote():
+    from bp4.history_display import html_table
+
+    hostile = '<img src=x onerror="alert(1)">\x1b]0;title\x07'
+    shown = html_table(["h"], [[hostile]], hostile)
+    assert (
+        "<img" not in shown
+        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+    )
+    assert "\x1b" not in shown and "\x07" not in shown and r"\x1b]0;title\x07" in shown
+
+
+def test_text_helpers_make_outside_text_safe():
+    from bp4.text import escape_markdown, name_of, printable
+
+    assert printable("OK\x1b[2J\x9b\u202e") == r"OK\x1b[2J\x9b\u202e"
+    assert len(printable("x" * 1000)) == 200 and printable("x" * 1000).endswith("…")
+    assert printable("caf\udce9.npz") == r"caf\xe9.npz"  # an undecodable byte
+    assert escape_markdown("<b>x</b> *y*") == r"\<b\>x\</b\> \*y\*"
+    assert (
+        name_of(object()) == "object"
+        and name_of(bp4.cost.COSTS["quadratic"]) == "quadratic"
+    )
+
+
+def test_a_script_plot_stays_with_pyplot_for_plt_show():
+    """Outside a notebook, plt.show() shows what walk.plot() and history.plot() drew."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    try:
+        net = bp4.Network([2, 3, 2], seed=0)
+        X = np.random.default_rng(0).random((2, 20))
+        history = net.sgd(X, X.argmax(axis=0), epochs=2, batch_size=5, eta=1.0)
+        figures = [bp4.explain().plot(), history.plot()]
+        assert [f.number for f in figures] == plt.get_fignums()
+    finally:
+        plt.close("all")

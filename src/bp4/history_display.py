@@ -7,11 +7,12 @@ figure is asked for.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .text import escape_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,31 +32,38 @@ def pyplot() -> Any:
 
 
 def new_figure(**kwargs: Any) -> Figure:
-    """A new matplotlib Figure that pyplot has already let go of.
+    """A new matplotlib Figure, shown once in a notebook and by ``plt.show()`` in a script.
 
-    A notebook shows every figure pyplot still holds when the cell ends, and
-    then the Figure the cell returned: the same figure twice. Made by pyplot
-    (so that a notebook knows how to show a Figure) and closed there at once,
-    it is shown once, as the cell's result; ``fig.savefig`` still writes it,
-    with or without a display. To draw into a figure of your own, pass ``ax=``.
+    A notebook's inline backend shows every figure pyplot still holds when
+    the cell ends, and then the Figure the cell returned: the same figure
+    twice. There the figure is made by pyplot (so that the notebook knows how
+    to show it) and let go of at once, so it is shown once, as the cell's
+    result. Elsewhere pyplot keeps it, so that ``plt.show()`` shows it in a
+    window; ``fig.savefig`` writes it either way. To draw into a figure of
+    your own, pass ``ax=``.
     """
     plt = pyplot()
     fig = plt.figure(**kwargs)
-    plt.close(fig)
+    if "inline" in plt.get_backend():
+        plt.close(fig)
     return fig
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
-    """A title line above a plain HTML table; ``header`` is HTML, the cells are text."""
+    """A title line above a plain HTML table; ``header`` is HTML, the cells are text.
+
+    The title and cells are escaped (:func:`bp4.text.escape_html`): they may
+    hold names bp4 did not write.
+    """
     th = 'style="text-align:right; padding:0.2em 0.8em"'
     cell = 'style="text-align:right; padding:0.2em 0.8em; white-space:nowrap"'
     head = "".join(f"<th {th}>{h}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in row) + "</tr>"
+        "<tr>" + "".join(f"<td {cell}>{escape_html(c)}</td>" for c in row) + "</tr>"
         for row in rows
     )
     return (
-        f"<div><p>{html.escape(title)}</p><table>"
+        f"<div><p>{escape_html(title)}</p><table>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
