@@ -8,7 +8,7 @@ import time
 from ..array import Array
 from ..network import Network
 from ..text import printable
-from ..training import EpochRecord, best_record
+from ..training import EpochRecord, TrainingDivergedError, best_record
 from .checks import (
     _check_data_dir,
     _option_names,
@@ -53,6 +53,9 @@ def run_train(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except KeyboardInterrupt:
         raise Interrupted(run.interrupted()) from None
+    except TrainingDivergedError as error:
+        # The process ends here: what is kept is the file, not the network.
+        raise FloatingPointError(f"{error.cause}; {run.kept()}") from None
     best = run.restore_best()
     correct, total = net.evaluate(data.X_test, data.y_test), data.X_test.shape[1]
     print(
@@ -114,16 +117,18 @@ class _Run:
         return self.best
 
     def interrupted(self) -> str:
-        message = f"interrupted at epoch {self.epoch}"
+        return f"interrupted at epoch {self.epoch}; {self.kept()}"
+
+    def kept(self) -> str:
+        """Which epoch's network a run that ends now leaves in the --save file."""
         if self.saved is not None:
             return (
-                f"{message}; the best network so far (epoch {self.saved.epoch}, "
-                f"validation accuracy {self.saved.validation_accuracy:.1%}) is in "
-                f"{self.save}"
+                f"the best network so far (epoch {self.saved.epoch}, validation "
+                f"accuracy {self.saved.validation_accuracy:.1%}) is in {self.save}"
             )
         if self.save is not None:
-            return f"{message}; nothing was saved to {self.save} yet"
-        return message
+            return f"nothing was saved to {self.save} yet"
+        return "nothing was saved (--save FILE keeps the best epoch's network)"
 
     def _parameters(self) -> list[Array]:
         return [*self.net.weights, *self.net.biases]

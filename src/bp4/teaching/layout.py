@@ -216,7 +216,8 @@ def softmax_output_error_step(walk: Walkthrough) -> list[str]:
         ],
         "softmax cross-entropy": [
             "   computed as δ^L_j = (a_j − y_j) − a_j Σ_{k≠j} (a_k − y_k) / (1 − a_k),",
-            "   the same sum with a^L (1 − a^L) cancelled, so it stays finite.",
+            "   the same sum with a^L (1 − a^L) cancelled, so it stays finite",
+            "   (bp4.backprop.softmax_cross_entropy_output_error).",
         ],
     }.get(form, [])
     return (
