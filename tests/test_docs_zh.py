@@ -42,6 +42,7 @@ ZH = {
         "tutorials/gradcheck",
         "tutorials/script",
         "reading",
+        "teaching",
     ]
 }
 # English pages without a Chinese version, and why.
