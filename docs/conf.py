@@ -60,6 +60,12 @@ nb_render_markdown_format = "myst"
 nb_merge_streams = True
 
 autodoc_member_order = "bysource"
+# bp4.estimators needs scikit-learn (the sklearn extra); without it the API
+# page still documents the module, from its docstrings, on stand-in classes.
+try:
+    import sklearn  # noqa: F401
+except ImportError:
+    autodoc_mock_imports = ["sklearn"]
 autodoc_typehints = "signature"
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True

@@ -191,8 +191,29 @@ def test_gradcheck_takes_an_output_activation(capsys):
     assert re.search(r"^Largest error \S+: good ", out, re.M)
 
 
+def test_gradcheck_of_a_deep_sigmoid_network_exits_0(capsys):
+    # 32 layers: ∂C/∂w^2 is about 1e-19 and its finite difference exactly 0.
+    assert main(["gradcheck", "--sizes", "4", *["4"] * 30, "3"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^l = 2 .* too small to judge$", out, re.M)
+    assert re.search(r"^l = 32 .* good$", out, re.M)
+    assert re.search(r"^Largest error \S+: good ", out, re.M)
+    assert re.search(r"^Too small to judge: l = 2–\d+, whose gradients", out, re.M)
+    assert "wrong" not in out.replace("not a number wrong", "")
+
+
+def test_gradcheck_of_a_wrong_backprop_exits_1(capsys, monkeypatch):
+    monkeypatch.setattr(
+        bp4.backprop,
+        "hidden_error",
+        lambda w_next, delta_next, sigma_prime_z, out=None: w_next.T @ delta_next,
+    )
+    assert main(["gradcheck", "--sizes", "4", *["4"] * 30, "3"]) == 1
+    assert re.search(r"^Largest error \S+: wrong ", capsys.readouterr().out, re.M)
+
+
 def test_gradcheck_reads_a_nan_error_as_wrong(capsys, monkeypatch):
-    def nan_check(net, X, Y):
+    def nan_check(net, X, Y, **options):
         return [LayerError(2, 1e-9, float("nan")), LayerError(3, 1e-9, 1e-9)]
 
     monkeypatch.setattr(gradcheck, "gradient_check", nan_check)
@@ -235,3 +256,25 @@ def test_messages_name_the_options_not_the_keywords():
     assert cli.in_option_names(
         "use output_activation='sigmoid' or 'softmax', or cost='quadratic'"
     ) == ("use --output-activation sigmoid or softmax, or --cost quadratic")
+
+
+def test_gradcheck_refuses_millions_of_forward_passes(capsys):
+    # --sizes 1000 1000 would start 4,004,000 forward passes, with no end in sight.
+    with pytest.raises(SystemExit) as exit:
+        main(["gradcheck", "--sizes", "1000", "1000"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bp4 gradcheck: error: --sizes 1000 1000: checking ")
+    assert "1,001,000 parameters" in err and "4,004,000 forward passes" in err
+    assert "at most 100,000" in err and err.count("\n") == 1
+
+
+def test_a_long_gradcheck_reports_its_progress_on_stderr(capsys, monkeypatch):
+    from bp4.cli import explain
+
+    monkeypatch.setattr(explain, "PROGRESS_FROM", 10)
+    assert main(["gradcheck", "--sizes", "4", "5", "3"]) == 0  # 43 parameters
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "bp4 gradcheck: 5 of 43 parameters (20 forward passes)"
+    assert lines[-1] == "bp4 gradcheck: 43 of 43 parameters (172 forward passes)"

@@ -165,7 +165,14 @@ def test_gradient_check_display_reads_a_wrong_layer():
         "wrong",
         "suspicious",
     ]
-    assert "largest relative error 5.00e-01, wrong" in check._repr_html_()
+    assert "largest relative error 5.00e-01: wrong" in check._repr_html_()
+
+
+def test_an_empty_gradient_check_shows_itself():
+    check = GradientCheck()
+    assert repr(check) == "GradientCheck([])"
+    html = check._repr_html_()
+    assert "no layers to check" in html and table_rows(html) == []
 
 
 # -- data sets and records -----------------------------------------------------------
@@ -214,3 +221,28 @@ def test_walkthrough_plot_draws_into_given_axes():
         assert len(fig.axes) == 3  # the given axes and the two colour bars
     finally:
         plt.close(fig)
+
+
+def test_rich_tables_escape_what_they_quote():
+    from bp4.history_display import html_table
+
+    hostile = '<img src=x onerror="alert(1)">\x1b]0;title\x07'
+    shown = html_table(["h"], [[hostile]], hostile)
+    assert (
+        "<img" not in shown
+        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+    )
+    assert "\x1b" not in shown and "\x07" not in shown and r"\x1b]0;title\x07" in shown
+
+
+def test_text_helpers_make_outside_text_safe():
+    from bp4.text import escape_markdown, name_of, printable
+
+    assert printable("OK\x1b[2J\x9b\u202e") == r"OK\x1b[2J\x9b\u202e"
+    assert len(printable("x" * 1000)) == 200 and printable("x" * 1000).endswith("…")
+    assert printable("caf\udce9.npz") == r"caf\xe9.npz"  # an undecodable byte
+    assert escape_markdown("<b>x</b> *y*") == r"\<b\>x\</b\> \*y\*"
+    assert (
+        name_of(object()) == "object"
+        and name_of(bp4.cost.COSTS["quadratic"]) == "quadratic"
+    )

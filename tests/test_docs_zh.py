@@ -38,10 +38,12 @@ ZH = {
         "chapter3",
         "targets",
         "vanishing",
+        "estimators",
         "tutorials/digits",
         "tutorials/gradcheck",
         "tutorials/script",
         "reading",
+        "teaching",
     ]
 }
 # English pages without a Chinese version, and why.

@@ -41,6 +41,7 @@ TESTED = {
     "playground.py",
     "train_digits.py",
     "train_mnist.py",
+    "sklearn_compare.py",
     "xor.py",
 }
 # The scripts that draw a figure, with options for a quick run.
@@ -210,6 +211,7 @@ BAD_OPTIONS = [
     ("playground.py", ["--html", "page.png"], "--html"),
     ("train_mnist.py", ["--train-size", "0"], "--train-size"),
     ("train_mnist.py", ["--epochs", "1.5"], "--epochs"),
+    ("sklearn_compare.py", ["--folds", "1"], "--folds"),
 ]
 
 
@@ -567,3 +569,22 @@ def test_train_mnist_trains_on_data_of_the_same_layout(monkeypatch, capsys):
     assert re.findall(r"^Epoch +(\d): validation \d+ / 247 ", out, re.M) == ["1", "2"]
     assert f"Test accuracy {round(accuracy * 450)} / 450" in out
     assert accuracy > 0.5
+
+
+def test_sklearn_compare_scores_every_data_set_for_every_model(tmp_path):
+    pytest.importorskip("sklearn")
+    out = ok(run("sklearn_compare.py", "--epochs", "3", "--folds", "2", cwd=tmp_path))
+    assert "3 epochs, hidden layer (100,), 2-fold cross-validation, seed 0" in out
+    rows = {line.split("  ")[0]: line for line in out.splitlines()[3:]}
+    assert set(rows) == {"digits", "moons", "breast cancer", "diabetes"}
+    for line in rows.values():
+        # bp4, MLP-SGD, MLP-Adam: a score and seconds per epoch each.
+        assert len(re.findall(r"\d\.\d{4} s", line)) == 3, line
+        scores = re.findall(r"(R² )?(-?\d+\.\d+)%? ± ", line)
+        assert len(scores) == 3, line
+    digits = [
+        float(s) for _, s in re.findall(r"(R² )?(-?\d+\.\d+)%? ± ", rows["digits"])
+    ]
+    # Three epochs of bp4's defaults already classify most digits.
+    assert digits[0] > 80, rows["digits"]
+    assert "R² " in rows["diabetes"]

@@ -309,3 +309,8 @@ def test_where_cost_and_output_cancel_bp1_is_shown_as_computed(output, cost):
     bp1 = text[text.index("4. Output error") : text.index("5. Backpropagate")]
     assert "a^3 (2×1)" in bp1 and "y (2×1)" in bp1 and "δ^3 (2×1)" in bp1
     assert typeset.matrix(walk.delta(3), r"\delta^{3}") in md
+
+
+def test_softmax_cross_entropy_bp1_names_how_it_is_computed():
+    walk = explain([2, 3, 2], cost="cross-entropy", output_activation="softmax")
+    assert "softmax_cross_entropy_output_error" in str(walk)

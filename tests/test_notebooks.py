@@ -18,8 +18,9 @@ NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 IN_CI = bool(os.environ.get("CI"))
 
 
-def test_there_are_five_notebooks():
+def test_there_are_six_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
+        "assignment_four_equations.ipynb",
         "digits_training.ipynb",
         "four_equations.ipynb",
         "learning_slowdown.ipynb",
@@ -37,8 +38,8 @@ def test_stored_without_outputs(path: Path):
         assert cell["outputs"] == [] and cell["execution_count"] is None
 
 
-def execute(path: Path, tmp_path: Path):
-    """The notebook after running every cell, in ``tmp_path``."""
+def execute(path: Path, tmp_path: Path, nb=None):
+    """The notebook after running every cell, in ``tmp_path`` (``nb``: this one, read from ``path``)."""
     if not IN_CI:  # locally the test and plot extras may be missing
         pytest.importorskip("nbclient")
         pytest.importorskip("ipykernel")
@@ -46,7 +47,7 @@ def execute(path: Path, tmp_path: Path):
     import nbclient
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
+    nb = nb or nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         nb,
         timeout=120,
@@ -161,3 +162,45 @@ def test_a_cell_ending_in_plot_shows_one_figure(tmp_path: Path):
     # the notebook shows once; an assigned figure is saved, not shown
     assert images == [0, 1, 0, 1, 1, 0]
     assert (tmp_path / "walk.png").stat().st_size > 0
+
+
+ASSIGNMENT = ROOT / "examples/notebooks/assignment_four_equations.ipynb"
+SOLUTIONS = {
+    "output_error": "return nabla_a * sigma_prime_zL",
+    "hidden_error": "return (w_next.T @ delta_next) * sigma_prime_z",
+    "bias_gradient": "return np.mean(delta, axis=1, keepdims=True)",
+    "weight_gradient": "return delta @ a_prev.T / delta.shape[1]",
+}
+
+
+def test_assignment_as_shipped(tmp_path: Path):
+    """Every check reads "not implemented yet", and no cell fails."""
+    nb = execute(ASSIGNMENT, tmp_path)
+    reports = shown(nb, "text/markdown")
+    assert len(reports) == 5
+    for report in reports[:4]:
+        assert "not implemented yet" in report
+    assert "4 of 4 functions not yet right" in reports[4]
+    assert "NotImplementedError" in reports[4]  # training could not run
+
+
+def test_assignment_with_solutions_passes(tmp_path: Path):
+    """The teacher's solutions between nbgrader's markers: every check passes."""
+    if not IN_CI:
+        pytest.importorskip("nbformat")
+    import nbformat
+
+    nb = nbformat.read(ASSIGNMENT, as_version=4)
+    filled = 0
+    for cell in nb.cells:
+        for name, solution in SOLUTIONS.items():
+            if cell.cell_type == "code" and f"def {name}(" in cell.source:
+                head, rest = cell.source.split("    ### BEGIN SOLUTION\n")
+                _, tail = rest.split("    ### END SOLUTION")
+                cell.source = f"{head}    ### BEGIN SOLUTION\n    {solution}\n    ### END SOLUTION{tail}"
+                filled += 1
+    assert filled == 4
+    reports = shown(execute(ASSIGNMENT, tmp_path, nb), "text/markdown")
+    assert len(reports) == 5
+    assert all(report.startswith("**✓ BP") for report in reports[:4])
+    assert "all 4 functions pass" in reports[4]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import subprocess
 import sys
@@ -39,8 +40,21 @@ print(sorted(name for name in sys.modules if name.startswith("bp4.")))
 """
 
 
+# bp4.estimators is built on scikit-learn (the sklearn extra): without it
+# there is nothing to import.
+NEEDS_SKLEARN = pytest.mark.skipif(
+    importlib.util.find_spec("sklearn") is None,
+    reason="bp4.estimators needs scikit-learn",
+)
+
+
 @pytest.mark.parametrize(
-    "module", [f"bp4.{m}" for m in CORE] + ["bp4.data", "bp4.files"]
+    "module",
+    [
+        pytest.param(f"bp4.{m}", marks=[NEEDS_SKLEARN] * (m == "estimators"))
+        for m in CORE
+    ]
+    + ["bp4.data", "bp4.files"],
 )
 def test_a_core_module_imports_no_teaching_module(module):
     code = ALONE.format(init=str(SRC / "__init__.py"), src=str(SRC), module=module)

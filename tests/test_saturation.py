@@ -220,3 +220,25 @@ def test_log_likelihood_targets_must_sum_to_one():
     Y = np.array([[1.0, 0.5], [1.0, 0.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match=r"Y has a target column that sums to 2"):
         net.sgd(np.zeros((2, 2)), Y, epochs=1, batch_size=2, eta=0.1)
+
+
+def test_a_cost_naming_an_unknown_form_of_bp1_is_refused():
+    class Odd(bp4.QuadraticCost):
+        output_error_forms = {"sigmoid": "a + y"}
+
+    net = bp4.Network([2, 2], cost=Odd(), seed=0)
+    with pytest.raises(
+        ValueError, match=r"output_error_forms\['sigmoid'\] is 'a \+ y'"
+    ):
+        net.backprop(np.zeros((2, 1)), np.zeros((2, 1)))
+
+
+def test_a_cost_may_declare_that_it_simplifies_with_its_output():
+    # A custom cost that says "a - y" for sigmoid gets simplified_output_error.
+    class MyCrossEntropy(bp4.CrossEntropyCost):
+        name = "my cross-entropy"
+
+    net = bp4.Network([1, 1], cost=MyCrossEntropy(), seed=0)
+    net.weights[0][...], net.biases[0][...] = 0.0, 37.0
+    _, (nabla_b,) = net.backprop(np.zeros((1, 1)), np.zeros((1, 1)))
+    assert nabla_b[0, 0] == 1.0

@@ -21,6 +21,9 @@ from .cost import CrossEntropyCost, LogLikelihoodCost, QuadraticCost
 from .data import expand_images, expand_mnist, load_digits, load_mnist, load_toy
 from .forward import feedforward
 from .network import Network
+from .teaching import exercises
+from .teaching.check import check
+from .teaching.check_all import check_all
 from .teaching.gradcheck import gradient_check
 from .teaching.playground import PlaygroundRun, playground
 from .teaching.walkthrough import Walkthrough, explain, format_walkthrough
@@ -121,6 +124,9 @@ __all__ = [
     "Walkthrough",
     "backward",
     "bias_gradient",
+    "check",
+    "check_all",
+    "exercises",
     "expand_images",
     "expand_mnist",
     "explain",

@@ -64,15 +64,12 @@ def softmax_output_error(nabla_a: Array, a_L: Array, out: Array | None = None) -
     digits.
     """
     dot = np.sum(a_L * nabla_a, axis=0, keepdims=True)  # a^L · ∇_a C, per column
-    top = np.argmax(a_L, axis=0)[None, :]  # the largest a_j of each column
+    top = (np.argmax(a_L, axis=0), np.arange(a_L.shape[1]))  # largest a_j per column
     others = a_L.copy()
-    np.put_along_axis(others, top, 0.0, axis=0)  # a_k for k ≠ j
-    nabla_top = np.take_along_axis(nabla_a, top, axis=0)
-    delta_top = np.take_along_axis(a_L, top, axis=0) * np.sum(
-        others * (nabla_top - nabla_a), axis=0, keepdims=True
-    )
+    others[top] = 0.0  # a_k for k ≠ j
+    delta_top = a_L[top] * np.sum(others * (nabla_a[top] - nabla_a), axis=0)
     delta = np.multiply(a_L, np.subtract(nabla_a, dot, out=out), out=out)
-    np.put_along_axis(delta, top, delta_top, axis=0)
+    delta[top] = delta_top
     return delta
 
 
@@ -111,20 +108,25 @@ def softmax_cross_entropy_output_error(
     """
     if a_L.shape[0] == 1:  # one softmax output is always 1: ∂a/∂z = 0
         return np.multiply(a_L, 0.0, out=out)
-    top = np.argmax(z_L, axis=0)[None, :]  # M, the largest z of each column
-    is_top = np.zeros(a_L.shape, dtype=bool)
-    np.put_along_axis(is_top, top, True, axis=0)
-    r = np.where(is_top, 0.0, (a_L - y) / np.where(is_top, 1.0, 1.0 - a_L))
-    z_others = np.where(is_top, -np.inf, z_L)
-    q = np.exp(z_others - np.max(z_others, axis=0, keepdims=True))
-    q /= np.sum(q, axis=0, keepdims=True)  # q_j = a_j / (1 − a_M), 0 at M
-    a_top = np.take_along_axis(a_L, top, axis=0)
-    y_top = np.take_along_axis(y, top, axis=0)
-    a_r_top = np.where(is_top, 0.0, a_top * (1.0 - y_top) * q - y_top * a_L)
-    sum_r = np.sum(r, axis=0, keepdims=True)  # Σ_{k≠M} r_k
+    top = (np.argmax(z_L, axis=0), np.arange(a_L.shape[1]))  # M, the largest z
+    not_top = np.ones(a_L.shape, dtype=bool)
+    not_top[top] = False
+    r = np.zeros_like(a_L)  # r_k for k ≠ M only, where 1 − a_k ≥ 1/2
+    np.divide(a_L - y, 1.0 - a_L, out=r, where=not_top)
+    z_others = z_L.copy()
+    z_others[top] = -np.inf
+    q = np.exp(z_others - np.max(z_others, axis=0))
+    q /= np.sum(q, axis=0)  # q_j = a_j / (1 − a_M), 0 at M
+    a_r_top = a_L[top] * (1.0 - y[top]) * q - y[top] * a_L  # a_j r_M
+    a_r_top[top] = 0.0
+    sum_r = np.sum(r, axis=0)  # Σ_{k≠M} r_k
     delta = np.subtract(a_L, y, out=out)
     delta -= a_L * (sum_r - r) + a_r_top
     return delta
+
+
+# The forms a cost may declare for an output σ (its output_error_forms).
+_SIMPLIFIED_FORMS = frozenset({"a - y", "softmax cross-entropy"})
 
 
 def output_error_form(cost: Cost, output_activation: Activation | None) -> str:
@@ -138,7 +140,13 @@ def output_error_form(cost: Cost, output_activation: Activation | None) -> str:
     """
     forms = getattr(cost, "output_error_forms", None) or {}
     if output_activation is not None and output_activation.name in forms:
-        return str(forms[output_activation.name])
+        form = forms[output_activation.name]
+        if form not in _SIMPLIFIED_FORMS:
+            raise ValueError(
+                f"cost.output_error_forms[{output_activation.name!r}] is {form!r}; "
+                f"expected one of {sorted(_SIMPLIFIED_FORMS)}"
+            )
+        return str(form)
     if output_activation is None or output_activation.elementwise:
         return "hadamard"
     return "softmax"

@@ -7,11 +7,12 @@ figure is asked for.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .text import escape_html
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,16 +47,20 @@ def new_figure(**kwargs: Any) -> Figure:
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[str]], title: str) -> str:
-    """A title line above a plain HTML table; ``header`` is HTML, the cells are text."""
+    """A title line above a plain HTML table; ``header`` is HTML, the cells are text.
+
+    The title and cells are escaped (:func:`bp4.text.escape_html`): they may
+    hold names bp4 did not write.
+    """
     th = 'style="text-align:right; padding:0.2em 0.8em"'
     cell = 'style="text-align:right; padding:0.2em 0.8em; white-space:nowrap"'
     head = "".join(f"<th {th}>{h}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in row) + "</tr>"
+        "<tr>" + "".join(f"<td {cell}>{escape_html(c)}</td>" for c in row) + "</tr>"
         for row in rows
     )
     return (
-        f"<div><p>{html.escape(title)}</p><table>"
+        f"<div><p>{escape_html(title)}</p><table>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 

@@ -219,8 +219,8 @@ def targets(
         else:
             hint = ""
         raise ValueError(
-            f"{name} has shape {arr.shape}; expected ({n_out}, {m}): {n_out} rows, one "
-            f"per output neuron, and one target column for each of the {m} samples "
+            f"{name} has shape {arr.shape}; expected ({n_out}, {m}): {n_out} "
+            f"row{'s' * (n_out != 1)}, one per output neuron, and one target column for each of the {m} samples "
             f"of X (or integer labels of shape ({m},)){hint}"
         )
     if n_out == 1:

@@ -34,6 +34,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from ..text import printable, readable_streams
 from ..training import TrainingStalledWarning
 from .arguments import (
     ACTIVATION_HELP,
@@ -87,6 +88,10 @@ __all__ = [
 
 INTERRUPTED, STDOUT_CLOSED = 130, 141
 
+# The longest error or warning line, in characters (the pieces from outside
+# that it quotes are bounded too, by bp4.text.printable).
+MAX_LINE = 4000
+
 
 # -- the one place failures become messages and exit statuses ------------------------
 
@@ -94,6 +99,8 @@ INTERRUPTED, STDOUT_CLOSED = 130, 141
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status of a run that ended, and
     raises SystemExit with the status of one that failed (its line printed)."""
+    _without_a_stream_write_nowhere()
+    readable_streams(sys.stdout, sys.stderr)  # δ as "delta" on a latin-1 terminal
     parser = build_parser()
     prefix = "bp4"
     try:
@@ -116,10 +123,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(parser, INTERRUPTED, f"{prefix}: {message or 'interrupted'}")
     except MemoryError as error:
         _fail(parser, 1, f"{prefix}: error: not enough memory: {error or 'no detail'}")
+    except UnicodeEncodeError as error:  # output, not input: never exit 2
+        _fail(parser, 1, f"{prefix}: error: cannot show the output: {error}")
     except (ValueError, TypeError) as error:
         _fail(parser, 2, f"{prefix}: error: {error}")
     except (OSError, ArithmeticError) as error:  # ArithmeticError: training diverged
         _fail(parser, 1, f"{prefix}: error: {_os_message(error)}")
+
+
+def _without_a_stream_write_nowhere() -> None:
+    """A closed stdout or stderr (``bp4 train >&-``) is None in Python: bp4
+    still does its work, writing what would have been shown to nowhere, and
+    reports through its exit status."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _os_message(error: BaseException) -> str:
@@ -134,8 +152,10 @@ def _os_message(error: BaseException) -> str:
 
 
 def _fail(parser: argparse.ArgumentParser, status: int, line: str) -> NoReturn:
-    # One line, however many the message had, so that it reads as one error.
-    parser.exit(status, " ".join(line.split("\n")) + "\n")
+    # One line, however many the message had, so that it reads as one error;
+    # printable, since it may quote file names and what a server sent.
+    line = printable(" ".join(line.split("\n")), limit=MAX_LINE)
+    parser.exit(status, line + "\n")
 
 
 def _one_line_warning(prefix: str) -> Callable[..., None]:
@@ -143,6 +163,7 @@ def _one_line_warning(prefix: str) -> Callable[..., None]:
 
     def show(message: Warning | str, *args: Any, **kwargs: Any) -> None:
         line = " ".join(in_option_names(str(message)).split("\n"))
+        line = printable(line, limit=MAX_LINE)
         print(f"{prefix}: warning: {line}", file=sys.stderr, flush=True)
 
     return show

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..text import printable
 from .data import DATASETS
 
 
@@ -37,24 +38,43 @@ def train_sizes(args: argparse.Namespace) -> list[int]:
 
 def check_save_path(path: str) -> None:
     """Fail before training, not after the first epoch, if FILE cannot be written."""
-    target = Path(path)
-    directory = target.absolute().parent
-    if not directory.is_dir():
-        raise ValueError(f"--save {path}: the directory {directory} does not exist")
-    if target.is_dir():
-        raise ValueError(f"--save {path}: that is a directory, not a file name")
-    if target.exists() and not target.is_file():
+    from ..files.saving import check_save_target
+
+    shown, given = printable(path), Path(path)
+    if given.is_dir():
+        raise ValueError(f"--save {shown}: that is a directory, not a file name")
+    if given.exists() and not given.is_file():
         raise ValueError(
-            f"--save {path}: that is not a regular file (a FIFO, socket or device); "
+            f"--save {shown}: that is not a regular file (a FIFO, socket or device); "
             f"name a new file or an existing .npz"
         )
+    try:
+        target, _ = check_save_target(path)
+    except ValueError as error:
+        raise ValueError(f"--save {shown}: {_after_name(error)}") from None
+    except OSError as error:
+        raise ValueError(f"--save {shown}: {_after_name(error)}") from None
+    directory = Path(target).parent
     try:  # the save writes a temporary file in the directory, then renames it
         with tempfile.TemporaryFile(dir=directory):
             pass
     except OSError as error:
         raise ValueError(
-            f"--save {path}: cannot write in {directory} ({error.strerror or error})"
+            f"--save {shown}: cannot write in {printable(directory)} "
+            f"({error.strerror or error})"
         ) from None
+
+
+def _after_name(error: Exception) -> str:
+    """A save error's reason, without its "cannot save the network to FILE: "."""
+    text = (
+        error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    )
+    return (
+        text.split(": ", 1)[1]
+        if text.startswith("cannot save the network to ")
+        else text
+    )
 
 
 def check_memory(sizes: Sequence[int], samples: int, doing: str) -> None:
@@ -65,8 +85,8 @@ def check_memory(sizes: Sequence[int], samples: int, doing: str) -> None:
     initialisation) and four arrays of ``samples`` columns per layer (z^l,
     a^l, σ'(z^l), δ^l), against the machine's physical memory.
     """
-    parameters = sum(n * (m + 1) for m, n in zip(sizes[:-1], sizes[1:]))
-    needed = 8 * (4 * parameters + 4 * samples * sum(sizes))
+    count = parameters(sizes)
+    needed = 8 * (4 * count + 4 * samples * sum(sizes))
     # Looked up on bp4.cli when called, so that replacing bp4.cli.physical_memory
     # (to try a smaller machine, or to turn the estimate off) takes effect.
     from . import physical_memory as memory_of_this_machine
@@ -74,9 +94,31 @@ def check_memory(sizes: Sequence[int], samples: int, doing: str) -> None:
     total = memory_of_this_machine()
     if total is not None and needed > total:
         raise MemoryError(
-            f"{doing} a network of sizes {list(sizes)} ({parameters:,} parameters) "
+            f"{doing} a network of sizes {list(sizes)} ({count:,} parameters) "
             f"on {samples:,} samples at once needs about {needed / 1e9:.3g} GB, and "
             f"this machine has {total / 1e9:.3g} GB"
+        )
+
+
+# The most parameters bp4 gradcheck differentiates one by one: 4 forward
+# passes each, so 400,000 passes of a network of this size.
+MAX_CHECKED_PARAMETERS = 100_000
+
+
+def parameters(sizes: Sequence[int]) -> int:
+    """How many weights and biases a network of these sizes has."""
+    return sum(n * (m + 1) for m, n in zip(sizes[:-1], sizes[1:]))
+
+
+def check_gradcheck_size(sizes: Sequence[int]) -> None:
+    """Refuse a gradient check that would run millions of forward passes."""
+    count = parameters(sizes)
+    if count > MAX_CHECKED_PARAMETERS:
+        raise ValueError(
+            f"--sizes {' '.join(map(str, sizes))}: checking {count:,} parameters "
+            f"one by one takes {4 * count:,} forward passes; bp4 gradcheck checks "
+            f"at most {MAX_CHECKED_PARAMETERS:,} parameters, so choose smaller "
+            "--sizes (the check of a small network tests the same code)"
         )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from ..array import Array
 from ..data import load_digits, mnist
 from ..network import Network
+from ..text import printable
 from .checks import _check_data_dir
 from .data import DATASETS
 
@@ -41,7 +42,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     X, y = mnist_test(args.data_dir) if name == "mnist" else load_digits()[2:]
     correct, total = net.evaluate(X, y), X.shape[1]
     print(
-        f"{args.file}: {net} classifies {correct} / {total} ({100 * correct / total:.1f}%)"
+        f"{printable(args.file)}: {net} classifies {correct} / {total} ({100 * correct / total:.1f}%)"
         f" of the {name} test samples correctly"
     )
     return 0

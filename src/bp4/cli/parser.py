@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any, NoReturn
 
 from ..activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -18,6 +19,7 @@ from .arguments import (
     _integer,
     _real,
 )
+from .check import run_check
 from .data import DATASETS, DIGITS_VALIDATION
 from .evaluate import run_evaluate
 from .explain import run_explain, run_gradcheck
@@ -29,8 +31,22 @@ from .train import run_train
 # "standard", whose saturated hidden neurons make the result depend on the seed.
 
 
+_NEGATIVE_NUMBER = re.compile(
+    r"^-(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE
+)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its errors on one line (no usage block), as bp4's own are."""
+    """argparse, with its errors on one line (no usage block), as bp4's own are.
+
+    Every negative number is a value, not an option: argparse alone takes
+    ``--eta -inf`` or ``--eta -1e3`` for an option and says "expected one
+    argument", where the option's own check says what it expects.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
@@ -57,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate(commands)
     _add_explain(commands)
     _add_gradcheck(commands)
+    _add_check(commands)
     return parser
 
 
@@ -260,3 +277,36 @@ def _add_gradcheck(commands: Any) -> None:
     )
     _add_network_options(gradcheck, "seed for the weights and the batch")
     gradcheck.set_defaults(run=run_gradcheck)
+
+
+def _add_check(commands: Any) -> None:
+    check = _command(
+        commands,
+        "check",
+        "check a student's BP1-BP4 (or the text's exercises) and name the mistake",
+        "Run FILE.py in a subprocess and check every function in it whose name "
+        "bp4 recognises (output_error, hidden_error, bias_gradient, "
+        "weight_gradient, softmax_output_error, and the exercises' names): its "
+        "signature, its result's type and shape, its values against bp4's "
+        "reference, and that it leaves its inputs unchanged; a wrong result is "
+        "named from bp4's catalogue of mistakes. Exit status 0 if every function "
+        "passes, 1 if one fails, 2 if FILE defines none or cannot be loaded.",
+    )
+    check.add_argument("file", metavar="FILE.py", help="the student's Python file")
+    check.add_argument(
+        "--lang", choices=["en", "zh"], default="en", help="feedback language"
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON record per function and line (file, equation, function, "
+        "passed, mistake, message), for a grade sheet",
+    )
+    check.add_argument(
+        "--timeout",
+        type=_real(True),
+        default=10.0,
+        metavar="S",
+        help="seconds each function's calls may take before it is stopped",
+    )
+    check.set_defaults(run=run_check)

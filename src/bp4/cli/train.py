@@ -7,6 +7,7 @@ import time
 
 from ..array import Array
 from ..network import Network
+from ..text import printable
 from ..training import EpochRecord, TrainingDivergedError, best_record
 from .checks import (
     _check_data_dir,
@@ -69,7 +70,7 @@ def run_train(args: argparse.Namespace) -> int:
             f"accuracy in {args.patience} epochs (--patience {args.patience})"
         )
     if run.saved is not None:
-        print(f"Saved the network of epoch {run.saved.epoch} to {args.save}")
+        print(f"Saved the network of epoch {run.saved.epoch} to {printable(args.save)}")
     return 0
 
 

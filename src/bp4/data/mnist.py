@@ -30,11 +30,14 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import http.client
 import io
 import math
 import os
+import socket
+import stat
 import sys
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -43,11 +46,13 @@ import zlib
 from collections.abc import Iterator
 from http.client import HTTPException
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..array import Array
+from ..files.saving import locked_temp_file, remove_stale_temp_files
+from ..text import printable
 from ..validation import check_float_dtype
 
 # The four files, by role; downloads fetch NAME + ".gz".
@@ -119,13 +124,37 @@ def default_data_dir() -> Path:
     """
     if os.environ.get("BP4_DATA"):
         return Path(os.environ["BP4_DATA"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "bp4" / "mnist"
+    if sys.platform not in ("win32", "darwin") and os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "bp4" / "mnist"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no $HOME and no passwd entry for this uid
+        raise MnistUnavailableError(_no_home()) from None
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local"
+        base = home / "AppData" / "Local"
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+        base = home / "Library" / "Caches"
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bp4" / "mnist"
+        base = home / ".cache"
+    return base / "bp4" / "mnist"
+
+
+def _no_home() -> str:
+    """One line: where bp4 looked for a data folder, and how to choose one."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    who = (
+        f"user id {uid} has no entry in the password database"
+        if uid is not None
+        else "the system names no home"
+    )
+    cache = "LOCALAPPDATA" if sys.platform == "win32" else "XDG_CACHE_HOME"
+    return (
+        f"no folder for the MNIST files: $BP4_DATA and ${cache} are not set, and "
+        f"there is no home directory ($HOME is not set and {who}); choose a folder "
+        f"with --data-dir DIR (path= in Python) or by setting $BP4_DATA"
+    )
 
 
 def load_mnist(
@@ -402,22 +431,22 @@ def _download(url: str, target: Path, name: str) -> None:
     """Fetch ``url`` into ``target`` through a temporary file, verifying size and MD5.
 
     Reads no more than the file's known size (plus one chunk, to notice an
-    endless body), and gives up after :data:`DEADLINE` seconds however
-    steadily the bytes trickle in.
+    endless body), and gives up :data:`DEADLINE` seconds after it began,
+    whether the connection, the headers or the body is slow. The temporary
+    file ``.NAME.*.part`` is locked while it is written: one that a killed
+    download left (SIGTERM, SIGKILL) is removed by the next download of the
+    file, never one another download is writing.
     """
     size, md5 = SIZES[name], MD5[name]
-    deadline = time.monotonic() + DEADLINE
-    fd, tmp = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    deadline = _Deadline(DEADLINE)
+    prefix = f".{target.name}."
+    remove_stale_temp_files(str(target.parent), prefix, ".part")
+    f, tmp = locked_temp_file(str(target.parent), prefix, f"download {name}", ".part")
     progress = None
     received = 0
     try:
-        with (
-            os.fdopen(fd, "wb") as f,
-            urllib.request.urlopen(url, timeout=TIMEOUT) as response,
-        ):
-            length = response.headers.get("Content-Length", "")
+        with f, deadline, _open_url(url, deadline) as response:
+            length = response.headers.get("Content-Length", "") or ""
             if length.isdigit() and int(length) != size:
                 raise ValueError(
                     f"the server announces {int(length)} bytes; the file has {size}"
@@ -426,7 +455,7 @@ def _download(url: str, target: Path, name: str) -> None:
             digest = hashlib.md5(usedforsecurity=False)
             # read1: whatever has arrived, so that a slow server cannot hold
             # one call past the deadline.
-            while chunk := response.read1(CHUNK):
+            while chunk := deadline.read(response):
                 received += len(chunk)
                 if received > size:
                     raise ValueError(
@@ -435,11 +464,7 @@ def _download(url: str, target: Path, name: str) -> None:
                 f.write(chunk)
                 digest.update(chunk)
                 progress.update(received)
-                if time.monotonic() > deadline:
-                    raise TimeoutError(
-                        f"gave up after {DEADLINE:g} seconds with {received} of "
-                        f"{size} bytes"
-                    )
+                deadline.check(f" with {received} of {size} bytes")
             if received != size:
                 raise ValueError(
                     f"the download was cut short: {received} of {size} bytes"
@@ -450,25 +475,159 @@ def _download(url: str, target: Path, name: str) -> None:
                 )
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)  # while still locked: never seen unlocked
     except BaseException as error:
         if progress is not None:
             progress.finish(f"failed: {_reason(error)}")
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if deadline.expired and not isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise TimeoutError(deadline.message(received, size)) from None
         raise
     if progress is not None:
         progress.finish(f"{received / 1e6:.1f} MB, MD5 verified")
 
 
+class _Deadline:
+    """One deadline for a whole download: connection, headers and body.
+
+    A timer shuts down every socket the download opened when the time is
+    up, so that no read, however slowly the bytes drip, outlasts it; each
+    connection's own timeout is the time left, at most :data:`TIMEOUT`.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.end = seconds, time.monotonic() + seconds
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+    def timeout(self) -> float:
+        """The timeout of one connection: the time left, at most :data:`TIMEOUT`."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            self.expired = True
+            raise TimeoutError(self.message())
+        return min(TIMEOUT, left)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+    def read(self, response: Any) -> bytes:
+        """The next chunk of ``response``; TimeoutError once the time is up."""
+        try:
+            return response.read1(CHUNK)
+        except (OSError, ValueError, HTTPException):
+            if self.expired:
+                raise TimeoutError(self.message()) from None
+            raise
+
+    def check(self, progress: str = "") -> None:
+        if self.expired or time.monotonic() > self.end:
+            self.expired = True
+            raise TimeoutError(self.message() + progress)
+
+    def message(self, received: int | None = None, size: int | None = None) -> str:
+        got = "" if received is None else f" with {received} of {size} bytes"
+        return f"gave up after {self.seconds:g} seconds{got}"
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _open_url(url: str, deadline: _Deadline) -> Any:
+    """``url`` opened for reading under ``deadline``; a ``file://`` URL only if
+    it names a regular file (a FIFO would block ``open()`` for ever)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "file":
+        return _open_local(urllib.request.url2pathname(parts.path))
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: Any) -> Any:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: Any) -> Any:
+            context = getattr(self, "_context", None)
+            return self.do_open(SecureConnection, req, context=context)
+
+    opener = urllib.request.build_opener(Handler, SecureHandler)
+    return opener.open(url, timeout=deadline.timeout())
+
+
+class _LocalResponse:
+    """A local mirror's file, read as a download is: ``headers`` and ``read1``."""
+
+    def __init__(self, f: io.BufferedReader, size: int) -> None:
+        self.file, self.headers = f, {"Content-Length": str(size)}
+
+    def read1(self, n: int) -> bytes:
+        return self.file.read1(n)
+
+    def __enter__(self) -> _LocalResponse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+
+def _open_local(path: str) -> _LocalResponse:
+    # O_NONBLOCK: opening a FIFO for reading would wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(
+                f"{printable(path)} is not a regular file (a FIFO, socket, device or "
+                f"directory); a local mirror must hold the files themselves"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return _LocalResponse(os.fdopen(fd, "rb"), info.st_size)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _reason(error: BaseException) -> str:
-    """Why a download failed, on one short line."""
+    """Why a download failed, on one short printable line (what a server
+    sends, its reason phrase or status line, is quoted escaped and bounded)."""
     if isinstance(error, urllib.error.HTTPError) and 300 <= error.code < 400:
         # urllib's own message on a redirect loop runs over several lines.
         return "redirect loop: too many redirects"
     reason = getattr(error, "reason", None)  # URLError wraps the socket's error
     text = str(reason if reason is not None else error) or type(error).__name__
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 class _Progress:
@@ -480,7 +639,7 @@ class _Progress:
     """
 
     def __init__(self, url: str, total: int) -> None:
-        self.url, self.total, self.shown, self.width = url, total, -1, 0
+        self.url, self.total, self.shown, self.width = printable(url), total, -1, 0
         self.live = bool(getattr(sys.stderr, "isatty", lambda: False)())
         self._show(f"Downloading {url}", end="" if self.live else "\n")
 

@@ -27,9 +27,13 @@ Writing goes to a temporary file ``.bp4-<hash of the target's name>-<random>.tmp
 in the target's directory, flushed to disk, then renamed over the target
 with ``os.replace`` (atomic): a save that is interrupted leaves the previous
 file as it was, and the next save of the same target removes temporary
-files such an interruption left behind. A target that exists must be a
-regular file (a directory, FIFO or device is refused). A symbolic link is
-followed: the file it points to is replaced, and the link stays a link.
+files such an interruption left behind (a file another save still holds
+locked is never removed, so concurrent saves of one target all succeed and
+the last one wins). A target that exists must be a regular file (a
+directory, FIFO or device is refused) that the user may write; it keeps its
+mode, and a new file gets the mode the umask allows, as with ``open()``. A
+symbolic link is followed: the file it points to is replaced, and the link
+stays a link.
 
 Paths are ``str`` or ``os.PathLike`` (``pathlib.Path``); ``bytes`` paths are
 refused, by saving and loading alike.
@@ -38,6 +42,7 @@ refused, by saving and loading alike.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -51,6 +56,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ..text import printable
 from ..validation import check_float_dtype
 from .npz_reader import (
     _DAMAGE,
@@ -147,20 +153,13 @@ def save_state(state: NetworkState, path: PathLike) -> None:
     """
     arrays = _arrays_to_save(state)
     name = _path_name(path)
-    target = os.path.realpath(name)  # through symbolic links to the file itself
+    target, mode = check_save_target(name)
     directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(
-            f"cannot save the network to {name}: the directory {directory} does not "
-            f"exist"
-        )
-    mode = _existing_mode(name, target)
     prefix = _temp_prefix(target)
-    _remove_stale_temp_files(directory, prefix)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    remove_stale_temp_files(directory, prefix)
+    f, tmp = locked_temp_file(directory, prefix, f"save the network to {name}")
     try:
-        with os.fdopen(fd, "wb") as f:
-            _lock(f)  # held until the rename: a later save leaves this file alone
+        with f:
             # NumPy's stubs read **arrays as its allow_pickle flag; they are arrays.
             np.savez(f, **arrays)  # type: ignore[arg-type]
             f.flush()
@@ -175,6 +174,83 @@ def save_state(state: NetworkState, path: PathLike) -> None:
             os.unlink(tmp)
         raise
     _fsync_directory(directory)
+
+
+def check_save_target(path: PathLike) -> tuple[str, int]:
+    """Whether a save to ``path`` can replace or create it; writes nothing.
+
+    Returns the file that would be written (symbolic links followed) and the
+    mode it would get. Raises ValueError for a name that cannot be a file
+    (ending in a separator, naming a directory, FIFO or device), OSError for
+    a directory that cannot be reached or a write-protected file.
+    """
+    name = _path_name(path)
+    if name.endswith(("/", os.sep)):  # realpath would drop it and save "x.npz"
+        raise ValueError(
+            f"cannot save the network to {printable(name)}: a file name cannot end "
+            f"in {os.sep!r} (that names a directory)"
+        )
+    target = os.path.realpath(name)  # through symbolic links to the file itself
+    _check_directory(name, os.path.dirname(target))
+    return target, _existing_mode(name, target)
+
+
+def _check_directory(name: str, directory: str) -> None:
+    """The target's directory exists and is one; else an error that says why."""
+    try:
+        info = os.stat(directory)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            why = "is a loop of symbolic links (one that leads back to itself)"
+        elif isinstance(error, FileNotFoundError):
+            why = "does not exist"
+        else:
+            why = f"cannot be reached ({error.strerror})"
+        raise type(error)(
+            error.errno,
+            f"cannot save the network to {printable(name)}: the directory "
+            f"{printable(directory)} {why}",
+        ) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise FileNotFoundError(
+            errno.ENOTDIR,
+            f"cannot save the network to {printable(name)}: "
+            f"{printable(directory)} is not a directory",
+        )
+
+
+def locked_temp_file(
+    directory: str, prefix: str, doing: str, suffix: str = ".tmp"
+) -> tuple[IO[bytes], str]:
+    """A new temporary file ``PREFIX*SUFFIX``, open and locked, that no other
+    process's :func:`remove_stale_temp_files` removes; ``doing`` (``save the
+    network to FILE``) is what errors say could not be done.
+
+    Another save's clean-up may find the file between its creation and its
+    lock, see it unlocked and remove it: then it is no longer at its name
+    once locked, and a new one is made.
+    """
+    for _ in range(100):
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=suffix)
+        except PermissionError as error:  # name the target, not the hidden file
+            raise PermissionError(
+                error.errno,
+                f"{error.strerror}: cannot create a file in {printable(directory)} "
+                f"to {printable(doing)}",
+            ) from None
+        f = os.fdopen(fd, "wb")
+        _lock(f)  # held until the rename: a later save leaves this file alone
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+                return f, tmp
+        except FileNotFoundError:
+            pass
+        f.close()  # removed before it was locked: the remover saw a stale file
+    raise FileExistsError(
+        errno.EEXIST,
+        f"cannot {printable(doing)}: other processes keep removing its temporary file",
+    )
 
 
 def _arrays_to_save(state: NetworkState) -> dict[str, np.ndarray]:
@@ -250,18 +326,44 @@ def _checked(
 
 
 def _existing_mode(name: str, target: str) -> int:
-    """The permissions of the file being replaced; refuses what is not a regular file."""
+    """The permissions the saved file gets: the replaced file's, or the umask's.
+
+    Refuses what is not a regular file, and a file the user may not write.
+    """
     try:
         info = os.stat(target)
     except FileNotFoundError:
-        return 0o644  # read-write for the owner, read for others
+        return 0o666 & ~_umask()  # as open() and numpy.save create a file
     if not stat.S_ISREG(info.st_mode):
         link = f" (a symbolic link to {target})" if os.path.islink(name) else ""
         raise ValueError(
-            f"cannot save the network to {name}{link}: it is {_kind(info.st_mode)}, "
-            f"not a regular file"
+            f"cannot save the network to {printable(name)}{printable(link)}: it is "
+            f"{_kind(info.st_mode)}, not a regular file"
         )
-    return info.st_mode & 0o777
+    if not os.access(target, os.W_OK):
+        raise PermissionError(
+            errno.EACCES,
+            f"cannot save the network to {printable(name)}: the file is write-"
+            f"protected (mode {stat.filemode(info.st_mode)}); make it writable "
+            f"(chmod u+w) or save to another name",
+        )
+    return info.st_mode & 0o7777
+
+
+def _umask() -> int:
+    # Linux says it without changing it; elsewhere the only way to read the
+    # umask is to set it and set it back (for an instant, other threads'
+    # new files would get 022).
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _temp_prefix(target: str) -> str:
@@ -271,14 +373,15 @@ def _temp_prefix(target: str) -> str:
     return f".bp4-{digest.hexdigest()[:16]}-"
 
 
-def _remove_stale_temp_files(directory: str, prefix: str) -> None:
-    """Delete what saves of this target killed mid-write left (their locks are gone)."""
+def remove_stale_temp_files(directory: str, prefix: str, suffix: str = ".tmp") -> None:
+    """Delete the ``PREFIX*SUFFIX`` files that processes killed mid-write left
+    (their locks are gone); files another process holds locked stay."""
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for entry in names:
-        if not (entry.startswith(prefix) and entry.endswith(".tmp")):
+        if not (entry.startswith(prefix) and entry.endswith(suffix)):
             continue
         stale = os.path.join(directory, entry)
         with contextlib.suppress(OSError):
@@ -286,7 +389,14 @@ def _remove_stale_temp_files(directory: str, prefix: str) -> None:
             flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
             fd = os.open(stale, flags | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "rb") as f:
-                if stat.S_ISREG(os.fstat(fd).st_mode) and _try_lock(f):
+                info = os.fstat(fd)
+                # Still at its name once locked: a save that renamed it away
+                # and unlocked it in between is not removed under a new file.
+                if (
+                    stat.S_ISREG(info.st_mode)
+                    and _try_lock(f)
+                    and os.path.samestat(info, os.stat(stale))
+                ):
                     os.unlink(stale)  # no save holds it: one was killed mid-write
 
 

@@ -25,21 +25,17 @@ if TYPE_CHECKING:
 # -- gradient check ------------------------------------------------------------
 
 
-def gradient_check_html(check: GradientCheck, reading: Any) -> str:
-    """One row per layer: the relative errors of ∂C/∂w^l and ∂C/∂b^l, and their reading."""
+def gradient_check_html(check: GradientCheck) -> str:
+    """One row per layer: the relative errors of ∂C/∂w^l and ∂C/∂b^l, and their reading.
+
+    An empty check is an empty table that says so.
+    """
     rows = [
-        [
-            str(e.layer),
-            f"{e.weights:.2e}",
-            f"{e.biases:.2e}",
-            reading(max(e.weights, e.biases)),
-        ]
-        for e in check
+        [str(e.layer), f"{e.weights:.2e}", f"{e.biases:.2e}", e.reading] for e in check
     ]
-    caption = (
-        f"Gradient check: largest relative error {check.max_error:.2e}, "
-        f"{reading(check.max_error)} (below 1e-7 good, above 1e-2 wrong)"
-    )
+    caption = "Gradient check: " + check.summary()
+    if check.too_small:
+        caption += "; " + check.too_small_note()
     header = ["layer l", "∂C/∂w<sup>l</sup>", "∂C/∂b<sup>l</sup>", "reading"]
     return html_table(header, rows, caption)
 

@@ -37,6 +37,7 @@ from ..validation import (
     check_positive,
     check_target_range,
     check_targets,
+    class_values,
 )
 from .layout import describe_network, format_walkthrough
 from .typeset import walkthrough_markdown
@@ -268,7 +269,9 @@ def explain(
     elif isinstance(y, (int, np.integer)) and not isinstance(y, bool):
         y = [y]  # one class label
     x = _one_column(check_inputs(x, n_in, net.dtype, name="x"), "x")
-    y = _one_column(check_targets(y, n_out, 1, net.dtype, name="y"), "y")
+    # The targets rule of training: a tanh output's classes are −1 and 1.
+    values = class_values(net.output_activation)
+    y = _one_column(check_targets(y, n_out, 1, net.dtype, "y", values), "y")
     check_target_range(y, net.cost_function, name="y")
     eps = check_positive(eps, "eps")
     if eta is not None:
