@@ -165,7 +165,7 @@ def test_gradient_check_display_reads_a_wrong_layer():
         "wrong",
         "suspicious",
     ]
-    assert "largest relative error 5.00e-01: wrong" in check._repr_html_()
+    assert "largest relative error 5.00e-01, wrong" in check._repr_html_()
 
 
 def test_an_empty_gradient_check_shows_itself():
@@ -246,3 +246,20 @@ def test_text_helpers_make_outside_text_safe():
         name_of(object()) == "object"
         and name_of(bp4.cost.COSTS["quadratic"]) == "quadratic"
     )
+
+
+def test_a_script_plot_stays_with_pyplot_for_plt_show():
+    """Outside a notebook, plt.show() shows what walk.plot() and history.plot() drew."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    try:
+        net = bp4.Network([2, 3, 2], seed=0)
+        X = np.random.default_rng(0).random((2, 20))
+        history = net.sgd(X, X.argmax(axis=0), epochs=2, batch_size=5, eta=1.0)
+        figures = [bp4.explain().plot(), history.plot()]
+        assert [f.number for f in figures] == plt.get_fignums()
+    finally:
+        plt.close("all")

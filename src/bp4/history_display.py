@@ -32,17 +32,20 @@ def pyplot() -> Any:
 
 
 def new_figure(**kwargs: Any) -> Figure:
-    """A new matplotlib Figure that pyplot has already let go of.
+    """A new matplotlib Figure, shown once in a notebook and by ``plt.show()`` in a script.
 
-    A notebook shows every figure pyplot still holds when the cell ends, and
-    then the Figure the cell returned: the same figure twice. Made by pyplot
-    (so that a notebook knows how to show a Figure) and closed there at once,
-    it is shown once, as the cell's result; ``fig.savefig`` still writes it,
-    with or without a display. To draw into a figure of your own, pass ``ax=``.
+    A notebook's inline backend shows every figure pyplot still holds when
+    the cell ends, and then the Figure the cell returned: the same figure
+    twice. There the figure is made by pyplot (so that the notebook knows how
+    to show it) and let go of at once, so it is shown once, as the cell's
+    result. Elsewhere pyplot keeps it, so that ``plt.show()`` shows it in a
+    window; ``fig.savefig`` writes it either way. To draw into a figure of
+    your own, pass ``ax=``.
     """
     plt = pyplot()
     fig = plt.figure(**kwargs)
-    plt.close(fig)
+    if "inline" in plt.get_backend():
+        plt.close(fig)
     return fig
 
 

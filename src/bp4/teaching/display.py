@@ -33,7 +33,7 @@ def gradient_check_html(check: GradientCheck) -> str:
     rows = [
         [str(e.layer), f"{e.weights:.2e}", f"{e.biases:.2e}", e.reading] for e in check
     ]
-    caption = "Gradient check: " + check.summary()
+    caption = "Gradient check: " + check.summary(",")
     if check.too_small:
         caption += "; " + check.too_small_note()
     header = ["layer l", "∂C/∂w<sup>l</sup>", "∂C/∂b<sup>l</sup>", "reading"]

@@ -257,13 +257,13 @@ class GradientCheck(list):
         """The layers l whose reading is "too small to judge"."""
         return [e.layer for e in self if e.reading == "too small to judge"]
 
-    def summary(self) -> str:
-        """One line: the reading, the largest error judged, the thresholds."""
+    def summary(self, separator: str = ":") -> str:
+        """One line: the largest error judged, the reading, the thresholds."""
         if not self:
             return "no layers to check"
         return (
-            f"largest relative error {self.judged_max_error:.2e}: {self.reading} "
-            f"({thresholds(self.dtype)})"
+            f"largest relative error {self.judged_max_error:.2e}{separator} "
+            f"{self.reading} ({thresholds(self.dtype)})"
         )
 
     def too_small_note(self) -> str:
