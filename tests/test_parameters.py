@@ -228,8 +228,8 @@ def test_divergence_caused_by_data_changed_under_sgd_says_so():
 
     with pytest.raises(
         bp4.TrainingDivergedError,
-        match=r"the training inputs X changed during training \(max \|x\| was "
-        r"0\.\d+ when sgd started and is now inf\)",
+        match=r"the training inputs X changed during training \(max \|x\| of evenly "
+        r"spaced samples was 0\.\d+ when sgd started and is now inf\)",
     ):
         net.sgd(X, y, 5, 4, 0.5, callback=spoil)
 

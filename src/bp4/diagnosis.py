@@ -38,6 +38,11 @@ EXTREME_INPUT = 1e3
 # 1, pixels scaled to [0, 1] (the digits, MNIST) at most 1; a standardised
 # feature's rare outliers do not move it, as a largest |x| would.
 INPUT_SCALE_LIMIT = 5.0
+# How many samples (evenly spaced columns) the scale is measured on: enough
+# to estimate a root-mean-square to a few percent, at a fixed cost however
+# large the training set (all 50,000 MNIST-sized samples took 15 ms, 8% of an
+# epoch at batch 1000).
+INPUT_SCALE_SAMPLES = 2048
 
 
 def chance_level(labels: Array, n_classes: int) -> float:
@@ -69,9 +74,11 @@ def input_scale_message(X: Array, name: str = "X") -> str | None:
     """What to say about inputs far from unit scale, or None if they are fine.
 
     A feature (a row of X) is far from it when its root-mean-square exceeds
-    INPUT_SCALE_LIMIT. Cheap: one pass for Σ x² and one for the mean per
-    feature, without a temporary the size of X.
+    INPUT_SCALE_LIMIT. Cheap: measured on at most INPUT_SCALE_SAMPLES evenly
+    spaced samples, one pass for Σ x² and one for the mean per feature,
+    without a temporary the size of X.
     """
+    X = X[:, :: max(1, X.shape[1] // INPUT_SCALE_SAMPLES)]
     m = X.shape[1]
     rms = np.sqrt(np.einsum("ij,ij->i", X, X) / m)
     j = int(np.argmax(rms))
@@ -148,6 +155,13 @@ def largest_magnitude(X: Array) -> float:
     return float(max(-X.min(), X.max()))
 
 
+def sampled_magnitude(X_rows: Array) -> float:
+    """:func:`largest_magnitude` of at most INPUT_SCALE_SAMPLES evenly spaced
+    samples (rows): what sgd compares, before and after, to tell whether X
+    changed under it, at a fixed cost however large X is."""
+    return largest_magnitude(X_rows[:: max(1, X_rows.shape[0] // INPUT_SCALE_SAMPLES)])
+
+
 def divergence_advice(
     eta: float,
     X: Array,
@@ -158,16 +172,18 @@ def divergence_advice(
     """What to change when the cost became NaN or infinite.
 
     In the order the causes are ruled out: the training data changed under
-    training (``largest_at_start`` is :func:`largest_magnitude` of X when sgd
+    training (``largest_at_start`` is :func:`sampled_magnitude` of X when sgd
     began), L2's weight
     decay overshooting (ηλ/n ≥ 1 makes the factor 1 − ηλ/n ≤ 0), inputs of
     extreme scale, and only then η.
     """
     largest = largest_magnitude(X)
-    if largest_at_start is not None and not largest == largest_at_start:
+    sampled = sampled_magnitude(X)
+    if largest_at_start is not None and not sampled == largest_at_start:
         return (
-            f"the training inputs X changed during training (max |x| was "
-            f"{largest_at_start:.3g} when sgd started and is now {largest:.3g}): "
+            f"the training inputs X changed during training (max |x| of evenly "
+            f"spaced samples was {largest_at_start:.3g} when sgd started and is now "
+            f"{sampled:.3g}): "
             f"something modified them in place, such as a callback; sgd trains on "
             f"X as it is, so leave it unchanged until sgd returns"
         )

@@ -38,7 +38,7 @@ from .diagnosis import (
     divergence_advice,
     input_scale_message,
     is_stalled,
-    largest_magnitude,
+    sampled_magnitude,
     stall_message,
 )
 from .files.saving import NetworkState, generator_from_state, load_state, save_state
@@ -495,7 +495,7 @@ class Network:
         history.monitor = monitor
         nan_seen: set[str] = set()  # NaN outputs are reported once per data set
         kept = Checkpoint(self.weights, self.biases)
-        largest_input = largest_magnitude(X_rows)  # to tell if X changes under sgd
+        largest_input = sampled_magnitude(X_rows)  # to tell if X changes under sgd
         caller_errors = np.geterr()  # the callback runs under the caller's settings
         warned = False  # a stalled run is reported once
         epoch = 0
