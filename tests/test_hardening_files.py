@@ -100,10 +100,14 @@ def shared_dir():
 
 def _as_nobody(script: str, directory) -> subprocess.CompletedProcess:
     """Run ``script`` as an unprivileged user: root may write any file."""
-    # bp4 and what it uses are imported first: nobody may not read them.
+    # bp4 and what it uses are imported first, by a save and a load as root
+    # (NumPy imports some modules only when first used): nobody may not be
+    # able to read them, as when the checkout is in a folder only root reads.
     prelude = (
-        "import os, bp4, bp4.files.saving, tempfile\n"
+        "import os, bp4, bp4.files.saving, tempfile, numpy.ma\n"
         "nets = [bp4.Network([2, 2], seed=k) for k in range(2)]\n"
+        "warm = os.path.join(tempfile.mkdtemp(), 'warm.npz')\n"
+        "nets[0].save(warm); bp4.Network.load(warm); os.remove(warm)\n"
         "if os.geteuid() == 0:\n    os.setgid(65534)\n    os.setuid(65534)\n"
     )
     return subprocess.run(
