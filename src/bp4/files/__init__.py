@@ -1,2 +1,4 @@
-"""Networks as files: ``saving`` writes and reads them, ``npz_reader`` checks
-every header of a ``.npz`` before any of its data is read."""
+"""Files bp4 writes and reads: ``saving`` writes and reads networks,
+``npz_reader`` checks every header of a ``.npz`` before any of its data is
+read, and ``pages`` writes the HTML pages of the stepper and the playground
+atomically."""

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..array import Array
 from ..data.digits import Dataset
+from ..files.pages import write_page
 from ..history_display import pyplot
 from ..network import Network
 from ..training import EpochRecord, History
@@ -112,8 +113,7 @@ class PlaygroundRun:
         """The player as one self-contained HTML page; returns the path."""
         path = Path(path)
         title = f"Playground: {self.settings}"
-        path.write_text(html_page(title, self.to_jshtml()), encoding="utf-8")
-        return path
+        return write_page(path, html_page(title, self.to_jshtml()))
 
     def _figure(self) -> tuple[Figure, dict[str, Any]]:
         plt = pyplot()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..array import Array
+from ..files.pages import write_page
 from ..history_display import pyplot
 from . import layout
 from .animation import html_page, offline_jshtml
@@ -190,8 +191,7 @@ class Stepper:
         """The player as one self-contained HTML page (no external URL), for a projector."""
         path = Path(path)
         title = f"Backpropagation step by step: {layout.describe_network(self.walk)}"
-        path.write_text(html_page(title, self.to_jshtml()), encoding="utf-8")
-        return path
+        return write_page(path, html_page(title, self.to_jshtml()))
 
     def _figure(self) -> tuple[Figure, tuple[Any, Any]]:
         plt = pyplot()
