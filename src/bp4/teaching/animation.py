@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
+
+from ..history_display import pyplot
 
 # Font Awesome's icon class -> a character every font has (the buttons also
 # carry a title and an aria-label that say what they do).
@@ -35,6 +38,17 @@ FIT = (
     ".animation img { max-width: 100%; height: auto; } "
     "input[type=range].anim-slider { max-width: 100%; }</style>\n"
 )
+
+
+def play(fig: Any, draw: Callable[[int], Any], frames: int, interval: int) -> str:
+    """``draw(i)`` for each frame i of ``fig``, as an offline player; closes ``fig``."""
+    from matplotlib.animation import FuncAnimation
+
+    player = FuncAnimation(fig, draw, frames=frames, interval=interval, repeat=False)
+    try:
+        return offline_jshtml(player)
+    finally:
+        pyplot().close(fig)
 
 
 def offline_jshtml(animation: Any, default_mode: str = "once") -> str:

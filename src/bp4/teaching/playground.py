@@ -27,7 +27,7 @@ from ..history_display import pyplot
 from ..network import Network
 from ..training import EpochRecord, History
 from ..validation import check_count
-from .animation import html_page, offline_jshtml
+from .animation import html_page, play
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,20 +91,9 @@ class PlaygroundRun:
 
     def to_jshtml(self) -> str:
         """Every recorded epoch in matplotlib's player, HTML with nothing fetched from outside."""
-        from matplotlib.animation import FuncAnimation
-
         fig, axes = self._figure()
-        player = FuncAnimation(
-            fig,
-            lambda i: draw_snapshot(self, self.snapshots[i], axes),
-            frames=len(self.snapshots),
-            interval=300,
-            repeat=False,
-        )
-        try:
-            return offline_jshtml(player)
-        finally:
-            pyplot().close(fig)
+        draw = lambda i: draw_snapshot(self, self.snapshots[i], axes)  # noqa: E731
+        return play(fig, draw, len(self.snapshots), interval=300)
 
     def _repr_html_(self) -> str:
         return self.to_jshtml()

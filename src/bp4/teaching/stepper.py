@@ -24,7 +24,7 @@ from ..array import Array
 from ..files.pages import write_page
 from ..history_display import pyplot
 from . import layout
-from .animation import html_page, offline_jshtml
+from .animation import html_page, play
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -169,20 +169,9 @@ class Stepper:
 
     def to_jshtml(self) -> str:
         """matplotlib's player of every frame, HTML with nothing fetched from outside."""
-        from matplotlib.animation import FuncAnimation
-
         fig, (diagram, equation) = self._figure()
-        player = FuncAnimation(
-            fig,
-            lambda i: draw_frame(self.walk, self.frames[i], diagram, equation),
-            frames=len(self.frames),
-            interval=self.interval,
-            repeat=False,
-        )
-        try:
-            return offline_jshtml(player)
-        finally:
-            pyplot().close(fig)
+        draw = lambda i: draw_frame(self.walk, self.frames[i], diagram, equation)  # noqa: E731
+        return play(fig, draw, len(self.frames), self.interval)
 
     def _repr_html_(self) -> str:
         return self.to_jshtml()
